@@ -1,0 +1,84 @@
+//! What the translator needs to know about the machine it runs on.
+//!
+//! The core never touches the OS: the daemon answers these questions from the namespace's
+//! interfaces and routes, `jool-translate` from its command line, tests from a fixed table.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The translator's view of its host. Implementations must be cheap: they are asked per packet.
+pub trait Host {
+    /// Is `addr` a local address of the namespace (an interface address, or a local
+    /// directed broadcast)? Such addresses are never translated (spec §7.1).
+    fn is_local4(&self, addr: Ipv4Addr) -> bool;
+
+    /// Is `addr` a local IPv6 address of the namespace?
+    fn is_local6(&self, addr: Ipv6Addr) -> bool;
+
+    /// Source address for an ICMPv4 error the translator originates toward `dst`
+    /// (the address the kernel would pick). `None`: no usable address.
+    fn source4(&self, dst: Ipv4Addr) -> Option<Ipv4Addr>;
+
+    /// Source address for an ICMPv6 error the translator originates toward `dst`.
+    fn source6(&self, dst: Ipv6Addr) -> Option<Ipv6Addr>;
+
+    /// MTU of the route toward `dst` (IPv4 side).
+    fn mtu4(&self, dst: Ipv4Addr) -> u32;
+
+    /// MTU of the route toward `dst` (IPv6 side).
+    fn mtu6(&self, dst: Ipv6Addr) -> u32;
+
+    /// A random number (RFC 6791 addresses, IPv4 identification). The core keeps no RNG.
+    fn random_u32(&mut self) -> u32;
+}
+
+/// A fixed host: a list of local addresses, one MTU per side, a deterministic xorshift RNG.
+/// Used by `jool-translate` and the tests.
+#[derive(Clone, Debug)]
+pub struct StaticHost {
+    /// Local IPv4 addresses; the first is the source of originated ICMPv4 errors.
+    pub local4: Vec<Ipv4Addr>,
+    /// Local IPv6 addresses; the first is the source of originated ICMPv6 errors.
+    pub local6: Vec<Ipv6Addr>,
+    /// Next-hop MTU on the IPv4 side.
+    pub mtu4: u32,
+    /// Next-hop MTU on the IPv6 side.
+    pub mtu6: u32,
+    /// RNG state (never zero).
+    pub rng: u32,
+}
+
+impl Default for StaticHost {
+    fn default() -> Self {
+        StaticHost { local4: Vec::new(), local6: Vec::new(), mtu4: 1500, mtu6: 1500, rng: 0x2545_F491 }
+    }
+}
+
+impl Host for StaticHost {
+    fn is_local4(&self, addr: Ipv4Addr) -> bool {
+        self.local4.contains(&addr)
+    }
+    fn is_local6(&self, addr: Ipv6Addr) -> bool {
+        self.local6.contains(&addr)
+    }
+    fn source4(&self, _dst: Ipv4Addr) -> Option<Ipv4Addr> {
+        self.local4.first().copied()
+    }
+    fn source6(&self, _dst: Ipv6Addr) -> Option<Ipv6Addr> {
+        self.local6.first().copied()
+    }
+    fn mtu4(&self, _dst: Ipv4Addr) -> u32 {
+        self.mtu4
+    }
+    fn mtu6(&self, _dst: Ipv6Addr) -> u32 {
+        self.mtu6
+    }
+    fn random_u32(&mut self) -> u32 {
+        // xorshift32: deterministic, so offline runs and tests are reproducible.
+        let mut x = self.rng;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        self.rng = x;
+        x
+    }
+}

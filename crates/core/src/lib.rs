@@ -1,0 +1,26 @@
+//! jool-core: the translator, sans-IO.
+//!
+//! ```text
+//!   bytes ──► PacketBuf ──► Siit::handle(host, pkt, reply) ──► Verdict
+//!                               │  addr/  (pool6 RFC 6052, EAMT RFC 7757, denylist4, RFC 6791)
+//!                               │  translate/ (RFC 7915: 6to4, 4to6, icmp, checksums)
+//!                               ▼
+//!                 pkt rewritten in place; reply = ICMP error the translator originates
+//! ```
+//!
+//! The core never reads the clock, opens a socket or spawns a thread: everything it needs
+//! to know about the machine comes through the `Host` trait, and time is an argument.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod host;
+pub mod packet;
+pub mod prefix;
+pub mod stats;
+pub mod verdict;
+
+pub use host::{Host, StaticHost};
+pub use packet::PacketBuf;
+pub use prefix::{Ipv4Prefix, Ipv6Prefix};
+pub use stats::{Jstat, Stats};
+pub use verdict::Verdict;

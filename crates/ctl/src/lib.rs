@@ -1,0 +1,2 @@
+//! jool-ctl
+#![forbid(unsafe_code)]

@@ -1,0 +1,2 @@
+//! jool-daemon: hosts translator instances. Built by the daemon issue.
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! jool-rs datapath (TUN, NFQUEUE, namespaces, netlink). Built by the daemon issue.

@@ -1,0 +1,2 @@
+//! Zero-copy packet views. See the wire helper.
+#![forbid(unsafe_code)]
