@@ -13,6 +13,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod addr;
+pub mod config;
+pub mod globals;
 pub mod host;
 pub mod packet;
 pub mod prefix;
