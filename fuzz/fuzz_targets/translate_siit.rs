@@ -1,0 +1,88 @@
+//! Any bytes, any configuration: the SIIT translator must never panic, and whatever it emits
+//! must be a well-formed packet of the right family.
+#![no_main]
+
+use jool_core::addr::eamt::Eamt;
+use jool_core::config::SiitConfig;
+use jool_core::globals::{EamHairpinMode, Globals};
+use jool_core::{Ipv4Prefix, Ipv6Prefix, PacketBuf, Siit, StaticHost, Stats, Verdict};
+use libfuzzer_sys::fuzz_target;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+const POOL6_LENS: [u8; 6] = [32, 40, 48, 56, 64, 96];
+
+/// The first 8 bytes choose the configuration; the rest is the packet.
+fn config(knobs: &[u8; 8]) -> SiitConfig {
+    let mut globals = Globals::default();
+    if knobs[0] & 1 != 0 {
+        let len = POOL6_LENS[usize::from(knobs[0] >> 1) % POOL6_LENS.len()];
+        globals.pool6 = Some(Ipv6Prefix::new(Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0, 0), len));
+    }
+    globals.eam_hairpin_mode = match knobs[1] % 3 {
+        0 => EamHairpinMode::Off,
+        1 => EamHairpinMode::Simple,
+        _ => EamHairpinMode::Intrinsic,
+    };
+    globals.amend_udp_checksum_zero = knobs[1] & 4 != 0;
+    globals.zeroize_traffic_class = knobs[1] & 8 != 0;
+    globals.override_tos = knobs[1] & 16 != 0;
+    globals.randomize_rfc6791_addresses = knobs[1] & 32 != 0;
+    globals.manually_enabled = knobs[1] & 64 == 0;
+    if knobs[2] & 1 != 0 {
+        globals.rfc6791v4_prefix = Some(Ipv4Prefix::new(Ipv4Addr::new(203, 0, 113, 0), 24 + (knobs[2] >> 5)));
+    }
+    if knobs[2] & 2 != 0 {
+        globals.rfc6791v6_prefix = Some(Ipv6Prefix::new(Ipv6Addr::new(0x2001, 0xdb8, 0x6791, 0, 0, 0, 0, 0), 64));
+    }
+    globals.lowest_ipv6_mtu = 1280 + u32::from(knobs[3]) * 4;
+    let mut eamt = Eamt::default();
+    if knobs[4] & 1 != 0 {
+        // RFC 7757 §3.2: the IPv4 suffix must not be longer than the IPv6 suffix.
+        let len4 = 16 + (knobs[4] >> 4);
+        let len6 = 96 + len4 - (knobs[5] % 8);
+        let p4 = Ipv4Prefix::new(Ipv4Addr::new(192, 0, 2, 0), len4);
+        let p6 = Ipv6Prefix::new(Ipv6Addr::new(0x2001, 0xdb8, 0xeeee, 0, 0, 0, 0, 0), len6);
+        let _ = eamt.add(p6, Ipv4Prefix::new(p4.network(), len4), true);
+    }
+    SiitConfig { globals, eamt, ..Default::default() }
+}
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 8 {
+        return;
+    }
+    let (knobs, packet) = data.split_at(8);
+    let knobs: &[u8; 8] = knobs.try_into().unwrap();
+    let siit = Siit::new(config(knobs));
+    let mut host = StaticHost {
+        local4: vec![Ipv4Addr::new(198, 51, 100, 1)],
+        local6: vec![Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)],
+        mtu4: 1280 + u32::from(knobs[6]) * 8,
+        mtu6: 1280 + u32::from(knobs[7]) * 8,
+        ..Default::default()
+    };
+    let mut stats = Stats::default();
+    let mut pkt = PacketBuf::new();
+    let mut reply = PacketBuf::new();
+    pkt.load(packet);
+    let version = packet.first().map(|b| b >> 4);
+    let verdict = siit.handle(&mut host, &mut stats, &mut pkt, &mut reply);
+    match verdict {
+        Verdict::Translated => {
+            // A translated packet has the other family (or the same, for an EAM hairpin).
+            let out = pkt.bytes();
+            assert!(!out.is_empty());
+            match out[0] >> 4 {
+                4 => assert!(jool_wire::Ipv4Packet::new_checked(out).is_ok()),
+                6 => assert!(jool_wire::Ipv6Packet::new_checked(out).is_ok()),
+                v => panic!("translated packet has version {v}"),
+            }
+        }
+        Verdict::Untranslatable(_) => assert_eq!(pkt.bytes(), packet, "hand-back must not modify the packet"),
+        Verdict::Drop(_) => {}
+    }
+    if !reply.is_empty() {
+        // An originated ICMP error goes back in the incoming packet's family.
+        assert_eq!(reply.bytes()[0] >> 4, version.unwrap());
+    }
+});
