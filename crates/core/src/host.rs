@@ -49,7 +49,13 @@ pub struct StaticHost {
 
 impl Default for StaticHost {
     fn default() -> Self {
-        StaticHost { local4: Vec::new(), local6: Vec::new(), mtu4: 1500, mtu6: 1500, rng: 0x2545_F491 }
+        StaticHost {
+            local4: Vec::new(),
+            local6: Vec::new(),
+            mtu4: 1500,
+            mtu6: 1500,
+            rng: 0x2545_F491,
+        }
     }
 }
 

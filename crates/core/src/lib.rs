@@ -22,6 +22,10 @@ pub mod prefix;
 pub mod stats;
 pub mod verdict;
 
+pub use addr::denylist4::{Denylist4, Denylist4Error};
+pub use addr::eamt::{Eam, Eamt, EamtError};
+pub use config::{Framework, SiitConfig, XlatorType};
+pub use globals::{EamHairpinMode, GlobalDef, GlobalError, GlobalValue, Globals, ValueKind};
 pub use host::{Host, StaticHost};
 pub use packet::PacketBuf;
 pub use prefix::{Ipv4Prefix, Ipv6Prefix};

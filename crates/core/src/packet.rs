@@ -24,14 +24,20 @@ impl Default for PacketBuf {
 
 impl std::fmt::Debug for PacketBuf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PacketBuf").field("len", &self.len()).finish()
+        f.debug_struct("PacketBuf")
+            .field("len", &self.len())
+            .finish()
     }
 }
 
 impl PacketBuf {
     /// An empty buffer able to hold any packet.
     pub fn new() -> Self {
-        PacketBuf { buf: vec![0u8; HEADROOM + MAX_PACKET + HEADROOM].into_boxed_slice(), start: HEADROOM, end: HEADROOM }
+        PacketBuf {
+            buf: vec![0u8; HEADROOM + MAX_PACKET + HEADROOM].into_boxed_slice(),
+            start: HEADROOM,
+            end: HEADROOM,
+        }
     }
 
     /// Replaces the content with `bytes` (truncated to `MAX_PACKET`), headroom restored.

@@ -35,26 +35,29 @@ pub struct Ipv6Prefix {
 
 #[inline]
 fn mask32(len: u8) -> u32 {
-    if len == 0 {
-        0
-    } else {
-        u32::MAX << (32 - u32::from(len))
+    // Lengths over 32 (fields are public) are treated as 32.
+    match len {
+        0 => 0,
+        l => u32::MAX << (32 - u32::from(l.min(32))),
     }
 }
 
 #[inline]
 fn mask128(len: u8) -> u128 {
-    if len == 0 {
-        0
-    } else {
-        u128::MAX << (128 - u32::from(len))
+    // Lengths over 128 (fields are public) are treated as 128.
+    match len {
+        0 => 0,
+        l => u128::MAX << (128 - u32::from(l.min(128))),
     }
 }
 
 impl Ipv4Prefix {
     /// A prefix; `len` is clamped to 32.
     pub const fn new(addr: Ipv4Addr, len: u8) -> Self {
-        Ipv4Prefix { addr, len: if len > 32 { 32 } else { len } }
+        Ipv4Prefix {
+            addr,
+            len: if len > 32 { 32 } else { len },
+        }
     }
 
     /// The netmask as an integer.
@@ -82,7 +85,7 @@ impl Ipv4Prefix {
 
     /// Number of addresses (2^(32-len)).
     pub fn size(&self) -> u64 {
-        1u64 << (32 - u32::from(self.len))
+        1u64 << (32 - u32::from(self.len.min(32)))
     }
 
     /// The network address with host bits cleared.
@@ -94,7 +97,10 @@ impl Ipv4Prefix {
 impl Ipv6Prefix {
     /// A prefix; `len` is clamped to 128.
     pub const fn new(addr: Ipv6Addr, len: u8) -> Self {
-        Ipv6Prefix { addr, len: if len > 128 { 128 } else { len } }
+        Ipv6Prefix {
+            addr,
+            len: if len > 128 { 128 } else { len },
+        }
     }
 
     /// The netmask as an integer.
@@ -151,7 +157,10 @@ impl FromStr for Ipv4Prefix {
         let addr = a
             .parse::<Ipv4Addr>()
             .map_err(|_| PrefixError::BadAddress(a.to_string(), "IPv4"))?;
-        Ok(Ipv4Prefix { addr, len: parse_len(l, 32)? })
+        Ok(Ipv4Prefix {
+            addr,
+            len: parse_len(l, 32)?,
+        })
     }
 }
 
@@ -163,7 +172,10 @@ impl FromStr for Ipv6Prefix {
         let addr = a
             .parse::<Ipv6Addr>()
             .map_err(|_| PrefixError::BadAddress(a.to_string(), "IPv6"))?;
-        Ok(Ipv6Prefix { addr, len: parse_len(l, 128)? })
+        Ok(Ipv6Prefix {
+            addr,
+            len: parse_len(l, 128)?,
+        })
     }
 }
 
@@ -212,13 +224,19 @@ mod tests {
         assert!(p.intersects(&"192.0.0.0/16".parse().unwrap()));
         assert!(!p.intersects(&"198.51.100.0/24".parse().unwrap()));
         assert!(!p.has_host_bits());
-        assert!("192.0.2.1/24".parse::<Ipv4Prefix>().unwrap().has_host_bits());
+        assert!("192.0.2.1/24"
+            .parse::<Ipv4Prefix>()
+            .unwrap()
+            .has_host_bits());
         let all: Ipv4Prefix = "0.0.0.0/0".parse().unwrap();
         assert!(all.contains(Ipv4Addr::BROADCAST));
         assert_eq!(all.size(), 1 << 32);
         let p6: Ipv6Prefix = "2001:db8::/32".parse().unwrap();
         assert!(p6.contains("2001:db8:1::1".parse().unwrap()));
-        assert!("2001:db8::1/64".parse::<Ipv6Prefix>().unwrap().has_host_bits());
+        assert!("2001:db8::1/64"
+            .parse::<Ipv6Prefix>()
+            .unwrap()
+            .has_host_bits());
         assert!(!"::/0".parse::<Ipv6Prefix>().unwrap().has_host_bits());
     }
 }

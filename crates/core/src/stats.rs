@@ -156,7 +156,9 @@ pub struct Stats {
 
 impl Default for Stats {
     fn default() -> Self {
-        Stats { counters: [0; JSTAT_SLOTS] }
+        Stats {
+            counters: [0; JSTAT_SLOTS],
+        }
     }
 }
 
@@ -230,8 +232,12 @@ mod tests {
 
     #[test]
     fn explanations_mark_cancelled_translations() {
-        assert!(Jstat::Ttl64.explanation().starts_with("Translations cancelled: "));
-        assert!(Jstat::Success.explanation().starts_with("Successful translations."));
+        assert!(Jstat::Ttl64
+            .explanation()
+            .starts_with("Translations cancelled: "));
+        assert!(Jstat::Success
+            .explanation()
+            .starts_with("Successful translations."));
     }
 
     #[test]
