@@ -19,7 +19,9 @@ pub mod globals;
 pub mod host;
 pub mod packet;
 pub mod prefix;
+pub mod siit;
 pub mod stats;
+pub mod translate;
 pub mod verdict;
 
 pub use addr::denylist4::{Denylist4, Denylist4Error};
@@ -29,5 +31,6 @@ pub use globals::{EamHairpinMode, GlobalDef, GlobalError, GlobalValue, Globals, 
 pub use host::{Host, StaticHost};
 pub use packet::PacketBuf;
 pub use prefix::{Ipv4Prefix, Ipv6Prefix};
+pub use siit::Siit;
 pub use stats::{Jstat, Stats};
 pub use verdict::Verdict;
