@@ -1,1 +1,26 @@
-fn main() {}
+//! `jool-translate`: see `jool_cli::translate_cmd`.
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use jool_cli::translate_cmd::{print_stats, run, Args};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let stdout = std::io::stdout();
+    let mut verdicts = std::io::BufWriter::new(stdout.lock());
+    match run(&args, &mut verdicts) {
+        Ok(stats) => {
+            if args.stats {
+                let _ = print_stats(&stats, &mut std::io::stderr().lock());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let _ = verdicts.flush();
+            eprintln!("Error: {failure}");
+            ExitCode::from(failure.code)
+        }
+    }
+}
