@@ -47,12 +47,57 @@ fn config(knobs: &[u8; 8]) -> SiitConfig {
     SiitConfig { globals, eamt, ..Default::default() }
 }
 
+/// Knob bit: recompute the IPv4 header checksum and the outer ICMP checksum, so that mutated
+/// packets get past validation into the deeper paths (ICMP error inner-packet translation).
+fn repair(packet: &mut [u8]) {
+    use jool_wire::{Icmpv4Packet, Icmpv6Packet, Ipv4Packet, Ipv6Packet};
+    match packet.first().map(|b| b >> 4) {
+        Some(4) => {
+            let (hlen, total, proto) = match Ipv4Packet::new_checked(&*packet) {
+                Ok(ip) => (ip.header_len(), usize::from(ip.total_len()), ip.protocol()),
+                Err(_) => return,
+            };
+            Ipv4Packet::new_unchecked(&mut *packet).fill_checksum();
+            if proto == jool_wire::proto::ICMP && !Ipv4Packet::new_unchecked(&*packet).is_fragment() {
+                if let Ok(mut icmp) = Icmpv4Packet::new_checked(&mut packet[hlen..total]) {
+                    icmp.fill_checksum();
+                }
+            }
+        }
+        Some(6) => {
+            let (src, dst, total) = match Ipv6Packet::new_checked(&*packet) {
+                Ok(ip) => (ip.src_addr(), ip.dst_addr(), 40 + usize::from(ip.payload_len())),
+                Err(_) => return,
+            };
+            let chain = match jool_wire::ipv6::walk_chain(&packet[..total], false) {
+                Ok(c) => c,
+                Err(_) => return,
+            };
+            if chain.l4_proto == jool_wire::proto::ICMPV6 && chain.frag.is_none() {
+                if let Ok(mut icmp) = Icmpv6Packet::new_checked(&mut packet[chain.l4_offset..total]) {
+                    icmp.fill_checksum(src, dst);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     if data.len() < 8 {
         return;
     }
     let (knobs, packet) = data.split_at(8);
     let knobs: &[u8; 8] = knobs.try_into().unwrap();
+    let mut repaired = [0u8; 4096];
+    let packet = if knobs[2] & 4 != 0 && packet.len() <= repaired.len() {
+        let p = &mut repaired[..packet.len()];
+        p.copy_from_slice(packet);
+        repair(p);
+        &*p
+    } else {
+        packet
+    };
     let siit = Siit::new(config(knobs));
     let mut host = StaticHost {
         local4: vec![Ipv4Addr::new(198, 51, 100, 1)],

@@ -17,6 +17,7 @@ pub mod addr;
 pub mod config;
 pub mod globals;
 pub mod host;
+pub mod nat64;
 pub mod packet;
 pub mod prefix;
 pub mod siit;
