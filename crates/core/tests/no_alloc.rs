@@ -4,6 +4,9 @@
 //! translating every kind of packet (TCP, UDP, ICMP echo and errors both ways, fragments, EAM
 //! hairpins, packets that make the translator originate an ICMP error, untranslatable and
 //! corrupted ones) must not call the allocator once.
+//!
+//! The allocator counts every thread of the process, so this test runs without the libtest
+//! harness (`harness = false` in Cargo.toml): nothing else runs while it measures.
 
 use jool_core::addr::eamt::Eamt;
 use jool_core::config::SiitConfig;
@@ -192,7 +195,11 @@ fn packets() -> Vec<Vec<u8>> {
     ]
 }
 
-#[test]
+fn main() {
+    translation_path_does_not_allocate();
+    println!("no_alloc: the translation path made no allocation in 1,600 translations");
+}
+
 fn translation_path_does_not_allocate() {
     let globals = Globals {
         pool6: Some("64:ff9b::/96".parse::<Ipv6Prefix>().unwrap()),

@@ -42,8 +42,10 @@ impl<T: AsRef<[u8]>> Ipv6Packet<T> {
     }
 
     /// Wraps and validates `buffer`: at least 40 bytes ([`Error::Truncated`]), version 6
-    /// ([`Error::BadVersion`]), a nonzero payload length (0 would be a jumbogram, RFC 2675)
-    /// with 40 + payload length <= buffer length ([`Error::BadTotalLen`]).
+    /// ([`Error::BadVersion`]), 40 + payload length <= buffer length ([`Error::BadTotalLen`]).
+    /// A payload length of 0 is an empty payload. RFC 2675 jumbograms (payload length 0 plus a
+    /// Hop-by-Hop Jumbo Payload option) are not supported: their Hop-by-Hop header lies past the
+    /// declared end, so `walk_chain` reports them as truncated.
     #[inline]
     pub fn new_checked(buffer: T) -> Result<Self, Error> {
         let p = Self::new_lax(buffer)?;
@@ -63,9 +65,6 @@ impl<T: AsRef<[u8]>> Ipv6Packet<T> {
         }
         if p.version() != 6 {
             return Err(Error::BadVersion);
-        }
-        if p.payload_len() == 0 {
-            return Err(Error::BadTotalLen);
         }
         Ok(p)
     }
@@ -309,17 +308,31 @@ mod tests {
     }
 
     #[test]
-    fn rejects_jumbogram() {
+    fn accepts_empty_payload() {
+        // Found by the fuzzer: an IPv4 packet whose options fill it translates into an IPv6
+        // packet with payload length 0, which is a valid (empty) packet.
         let mut buf = UDP_PACKET;
+        buf[4] = 0;
         buf[5] = 0;
-        assert_eq!(
-            Ipv6Packet::new_checked(&buf[..]).unwrap_err(),
-            Error::BadTotalLen
-        );
-        assert_eq!(
-            Ipv6Packet::new_lax(&buf[..]).unwrap_err(),
-            Error::BadTotalLen
-        );
+        buf[6] = crate::proto::NONE;
+        let p = Ipv6Packet::new_checked(&buf[..40]).unwrap();
+        assert_eq!(p.payload_len(), 0);
+        assert!(p.payload().is_empty());
+        let chain = walk_chain(&buf[..40], false).unwrap();
+        assert_eq!((chain.l4_proto, chain.l4_offset), (crate::proto::NONE, 40));
+    }
+
+    #[test]
+    fn jumbogram_is_reported_truncated() {
+        // RFC 2675: payload length 0 + a Hop-by-Hop Jumbo Payload option (type 0xC2).
+        let mut buf = [0u8; 56];
+        buf[..40].copy_from_slice(&UDP_PACKET[..40]);
+        buf[4] = 0;
+        buf[5] = 0;
+        buf[6] = crate::proto::HOPOPTS;
+        buf[40..48].copy_from_slice(&[17, 0, 0xc2, 4, 0, 0, 0, 16]);
+        assert!(Ipv6Packet::new_checked(&buf[..]).is_ok());
+        assert_eq!(walk_chain(&buf, false).unwrap_err(), Error::Truncated);
     }
 
     #[test]
