@@ -2,17 +2,22 @@
 //!
 //! ```text
 //!   --config x.json ──► jool_ctl::json ──► SiitConfig ──► Siit
-//!   INPUT.pcap ──► PcapInput (strip link layer) ──► Siit::handle ──► PcapOutput (RAW)
-//!                                                        └──► stdout: "<n> <verdict> <JSTAT>"
+//!                                      └─► Nat64Config (+ static BIB) ──► Nat64
+//!   INPUT.pcap ──► PcapInput (strip link layer) ──► handle ──► PcapOutput (RAW)
+//!                   (NAT64: expire(ts) first)             └──► stdout: "<n> <verdict> <JSTAT>"
 //! ```
+//!
+//! NAT64 keeps its state for the whole run; the capture's timestamps are its clock (a
+//! 6-minute gap expires UDP sessions), and the timers run before every packet so that the
+//! packets they send (TCP probes, ICMP errors for stored SYNs) appear in time order.
 
 use crate::pcap_io::{Frame, PcapInput, PcapOutput};
 use clap::{ArgGroup, Parser};
 use jool_core::config::XlatorType;
-use jool_core::{Jstat, PacketBuf, Siit, StaticHost, Stats, Verdict};
+use jool_core::{Host, Jstat, Nat64, PacketBuf, Siit, StaticHost, Stats, Verdict};
 use jool_ctl::json::{parse_atomic_config_with, ParseOptions};
 use std::io::{BufReader, BufWriter, Write};
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -20,8 +25,16 @@ Output:
   OUTPUT.pcap (link type RAW) receives, in order, every packet the translator emits: each
   translated packet and each ICMP error the translator originates, with the timestamp of the
   input packet that caused it. Untranslatable and dropped packets are not written.
-  stdout receives one line per input packet: '<n> <translated|dropped|untranslatable> <JSTAT>',
-  n counting from 1 like Wireshark's frame numbers.
+  stdout receives one line per input packet: '<n> <translated|dropped|untranslatable|stolen> <JSTAT>',
+  n counting from 1 like Wireshark's frame numbers ('stolen': NAT64 kept the packet, a
+  simultaneous-open SYN or a fragment waiting for the rest of its datagram).
+
+NAT64 (--nat64): the BIB and sessions live for the whole run and the capture's timestamps are
+  the clock: before each packet the timers run at its timestamp, and the packets they send
+  (TCP keepalive probes, ICMP errors for unanswered stored SYNs) are written with it; a last
+  timer run happens at the final timestamp. logging-bib / logging-session lines go to stderr,
+  dated with the capture's timestamps. An empty pool4 means the IPv4 --local-address values,
+  ports 61001-65535 (Jool's implicit pool4).
 
 Input link types: RAW (101), IPV4 (228), IPV6 (229), ETHERNET (1; 802.1Q/802.1ad tags skipped),
   LINUX_SLL (113), LINUX_SLL2 (276). Link-layer padding after the IP packet is removed, as the
@@ -111,8 +124,51 @@ impl std::fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// The exit code of `--nat64` until the NAT64 core exists.
-pub const EXIT_UNSUPPORTED: u8 = 2;
+/// The key of RFC 6056's F(): fixed, so that offline runs are reproducible.
+const OFFLINE_SECRET: [u8; 16] = *b"jool-translate!!";
+
+/// The host of an offline run: fixed addresses and MTUs, log lines to stderr, the wall clock
+/// of the packet being handled.
+struct OfflineHost {
+    inner: StaticHost,
+    wall_ms: u64,
+}
+
+impl Host for OfflineHost {
+    fn is_local4(&self, a: Ipv4Addr) -> bool {
+        self.inner.is_local4(a)
+    }
+    fn is_local6(&self, a: Ipv6Addr) -> bool {
+        self.inner.is_local6(a)
+    }
+    fn source4(&self, d: Ipv4Addr) -> Option<Ipv4Addr> {
+        self.inner.source4(d)
+    }
+    fn source6(&self, d: Ipv6Addr) -> Option<Ipv6Addr> {
+        self.inner.source6(d)
+    }
+    fn mtu4(&self, d: Ipv4Addr) -> u32 {
+        self.inner.mtu4(d)
+    }
+    fn mtu6(&self, d: Ipv6Addr) -> u32 {
+        self.inner.mtu6(d)
+    }
+    fn random_u32(&mut self) -> u32 {
+        self.inner.random_u32()
+    }
+    fn log(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+    fn wall_clock_ms(&self) -> u64 {
+        self.wall_ms
+    }
+}
+
+/// The translator of the run.
+enum Xlator {
+    Siit(Box<Siit>),
+    Nat64(Box<Nat64>),
+}
 
 /// Runs the whole command; verdict lines go to `verdicts`. Returns the counters.
 pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
@@ -130,29 +186,35 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
     };
     let config = parse_atomic_config_with(&text, xlator, options)
         .map_err(|e| Failure::new(e.to_string()))?;
-    if xlator == XlatorType::Nat64 {
-        return Err(Failure {
-            code: EXIT_UNSUPPORTED,
-            message: "NAT64 is not supported by jool-translate yet.".into(),
-        });
-    }
-    let siit = Siit::new(
-        config
-            .siit_config(args.force)
-            .map_err(|e| Failure::new(e.to_string()))?,
-    );
 
-    let mut host = StaticHost {
-        mtu4: args.mtu4,
-        mtu6: args.mtu6,
-        ..StaticHost::default()
+    let mut host = OfflineHost {
+        inner: StaticHost {
+            mtu4: args.mtu4,
+            mtu6: args.mtu6,
+            ..StaticHost::default()
+        },
+        wall_ms: 0,
     };
     for addr in &args.local_addresses {
         match addr {
-            IpAddr::V4(a) => host.local4.push(*a),
-            IpAddr::V6(a) => host.local6.push(*a),
+            IpAddr::V4(a) => host.inner.local4.push(*a),
+            IpAddr::V6(a) => host.inner.local6.push(*a),
         }
     }
+    let translator = match xlator {
+        XlatorType::Siit => Xlator::Siit(Box::new(Siit::new(
+            config
+                .siit_config(args.force)
+                .map_err(|e| Failure::new(e.to_string()))?,
+        ))),
+        XlatorType::Nat64 => {
+            let nat = config
+                .nat64(OFFLINE_SECRET)
+                .map_err(|e| Failure::new(e.to_string()))?;
+            nat.set_own_addresses(host.inner.local4.clone());
+            Xlator::Nat64(Box::new(nat))
+        }
+    };
 
     let input_file = std::fs::File::open(&args.input)
         .map_err(|e| Failure::new(format!("{}: {e}", args.input.display())))?;
@@ -171,14 +233,34 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
     let mut pkt = PacketBuf::new();
     let mut reply = PacketBuf::new();
     let mut index: u64 = 0;
+    let mut last: Option<(u64, u32, u32)> = None;
     while let Some(record) = input.next_record() {
         let record = record.map_err(|e| Failure::new(format!("{}: {e}", args.input.display())))?;
         index += 1;
+        let now = u64::try_from(record.time.as_millis()).unwrap_or(u64::MAX);
+        host.wall_ms = now;
+        last = Some((now, record.ts_sec, record.ts_frac));
+        if let Xlator::Nat64(nat) = &translator {
+            run_timers(
+                nat,
+                now,
+                &mut host,
+                &mut stats,
+                &mut output,
+                (record.ts_sec, record.ts_frac),
+            )
+            .map_err(|e| out_err(&e))?;
+        }
         let verdict = match record.frame {
             Frame::Ip(bytes) => {
                 pkt.load(bytes);
-                // SIIT keeps no state: record.time is not needed (NAT64 will take it).
-                let verdict = siit.handle(&mut host, &mut stats, &mut pkt, &mut reply);
+                let verdict = match &translator {
+                    // SIIT keeps no state: record.time is not needed.
+                    Xlator::Siit(siit) => siit.handle(&mut host, &mut stats, &mut pkt, &mut reply),
+                    Xlator::Nat64(nat) => {
+                        nat.handle(now, &mut host, &mut stats, 0, &mut pkt, &mut reply)
+                    }
+                };
                 if verdict == Verdict::Translated {
                     output
                         .write(record.ts_sec, record.ts_frac, pkt.bytes())
@@ -202,11 +284,34 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
         )
         .map_err(|e| Failure::new(format!("stdout: {e}")))?;
     }
+    // One last timer run at the final timestamp (no fast-forward past the capture).
+    if let (Xlator::Nat64(nat), Some((now, sec, frac))) = (&translator, last) {
+        run_timers(nat, now, &mut host, &mut stats, &mut output, (sec, frac))
+            .map_err(|e| out_err(&e))?;
+    }
     output.into_inner().flush().map_err(|e| out_err(&e))?;
     verdicts
         .flush()
         .map_err(|e| Failure::new(format!("stdout: {e}")))?;
     Ok(stats)
+}
+
+/// Runs the NAT64 timers at `now`, writing what they send with timestamp `ts`.
+fn run_timers<W: Write>(
+    nat: &Nat64,
+    now: u64,
+    host: &mut OfflineHost,
+    stats: &mut Stats,
+    output: &mut PcapOutput<W>,
+    ts: (u32, u32),
+) -> Result<(), crate::pcap_io::PcapIoError> {
+    let mut result = Ok(());
+    nat.expire(now, host, stats, &mut |packet| {
+        if result.is_ok() {
+            result = output.write(ts.0, ts.1, packet);
+        }
+    });
+    result
 }
 
 /// Writes the non-zero counters, one `NAME: value` per line.

@@ -29,6 +29,19 @@ pub trait Host {
 
     /// A random number (RFC 6791 addresses, IPv4 identification). The core keeps no RNG.
     fn random_u32(&mut self) -> u32;
+
+    /// Receives one `logging-bib` / `logging-session` line (spec §3), already formatted in
+    /// Jool's format. The core never prints; the daemon sends these to its log, `jool-translate`
+    /// to stderr. Default: discarded.
+    fn log(&mut self, line: &str) {
+        let _ = line;
+    }
+
+    /// Wall-clock time, ms since the Unix epoch, for the date in log lines (an input: the core
+    /// reads no clock). Default: 0 (1970/1/1 0:0:0).
+    fn wall_clock_ms(&self) -> u64 {
+        0
+    }
 }
 
 /// A fixed host: a list of local addresses, one MTU per side, a deterministic xorshift RNG.

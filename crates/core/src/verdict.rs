@@ -12,6 +12,11 @@ pub enum Verdict {
     Drop(Jstat),
     /// Not for this translator: hand it back to the kernel unchanged (Jool's NF_ACCEPT).
     Untranslatable(Jstat),
+    /// Kept by the translator (Jool's VERDICT_STOLEN): a NAT64 simultaneous-open SYN stored
+    /// for 6 s (`JSTAT_TYPE1PKT` / `JSTAT_TYPE2PKT`), or a fragment held until its datagram is
+    /// complete (`JSTAT_RECEIVED4` / `JSTAT_RECEIVED6`: only its reception is counted). Nothing
+    /// to send or hand back now.
+    Stolen(Jstat),
 }
 
 impl Verdict {
@@ -19,16 +24,17 @@ impl Verdict {
     pub fn stat(self) -> Jstat {
         match self {
             Verdict::Translated => Jstat::Success,
-            Verdict::Drop(s) | Verdict::Untranslatable(s) => s,
+            Verdict::Drop(s) | Verdict::Untranslatable(s) | Verdict::Stolen(s) => s,
         }
     }
 
-    /// The word `jool-translate` prints: `translated`, `dropped` or `untranslatable`.
+    /// The word `jool-translate` prints: `translated`, `dropped`, `untranslatable` or `stolen`.
     pub fn word(self) -> &'static str {
         match self {
             Verdict::Translated => "translated",
             Verdict::Drop(_) => "dropped",
             Verdict::Untranslatable(_) => "untranslatable",
+            Verdict::Stolen(_) => "stolen",
         }
     }
 }

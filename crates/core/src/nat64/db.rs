@@ -19,7 +19,7 @@ use super::table::{view_of, Table};
 use super::tcp::{self, Expiry, Refresh, Side, TcpState};
 use super::timer::TimerClass;
 use super::tuple::{L4Proto, Taddr4, Taddr6, TcpFlags, Tuple4, Tuple6};
-use super::{Nat64Config, Params};
+use super::{DbConfig, Params};
 use crate::addr::rfc6052;
 use crate::prefix::Ipv6Prefix;
 use crate::stats::{Jstat, Stats};
@@ -71,7 +71,7 @@ fn class_of(proto: L4Proto) -> TimerClass {
 
 impl Nat64Db {
     /// An empty database.
-    pub fn new(cfg: &Nat64Config) -> Self {
+    pub fn new(cfg: &DbConfig) -> Self {
         let key = Keyed::new(cfg.secret);
         let n = cfg.shards.clamp(1, 1 << 16).next_power_of_two();
         Nat64Db {

@@ -45,7 +45,7 @@
 //!
 //! # Limits
 //!
-//! * Sessions: at most [`Nat64Config::max_sessions`] (default 2^21). Hitting it refuses the
+//! * Sessions: at most [`DbConfig::max_sessions`] (default 2^21). Hitting it refuses the
 //!   packet with `JSTAT_BIB6_NOT_FOUND` when a new BIB entry was needed too ("no BIB entry and
 //!   none could be created") and `JSTAT_ENOMEM` otherwise (4→6 included). Dynamic BIB entries
 //!   never outnumber sessions (they die with their last one); static ones are administrative.
@@ -60,6 +60,7 @@
 
 pub mod bib;
 pub mod db;
+pub mod frag;
 pub mod hash;
 pub mod logging;
 pub mod pool4;
@@ -93,7 +94,7 @@ pub const DEFAULT_SHARDS: usize = 64;
 
 /// What a [`Nat64Db`] is built with (fixed for its lifetime).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Nat64Config {
+pub struct DbConfig {
     /// pool6 (immutable on a NAT64 instance): dst6 = pool6 + dst4.
     pub pool6: Ipv6Prefix,
     /// Key of RFC 6056's F() and of the tables' hashes; the daemon draws it from the OS.
@@ -104,10 +105,10 @@ pub struct Nat64Config {
     pub max_sessions: usize,
 }
 
-impl Nat64Config {
+impl DbConfig {
     /// Defaults: [`DEFAULT_SHARDS`] shards, [`DEFAULT_MAX_SESSIONS`] sessions.
     pub fn new(pool6: Ipv6Prefix, secret: [u8; 16]) -> Self {
-        Nat64Config {
+        DbConfig {
             pool6,
             secret,
             shards: DEFAULT_SHARDS,

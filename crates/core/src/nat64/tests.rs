@@ -13,7 +13,7 @@ mod timers;
 pub(super) const POOL6: &str = "64:ff9b::/96";
 
 pub(super) fn db_with(shards: usize, max_sessions: usize) -> Nat64Db {
-    let mut cfg = Nat64Config::new(POOL6.parse().unwrap(), [42; 16]);
+    let mut cfg = DbConfig::new(POOL6.parse().unwrap(), [42; 16]);
     cfg.shards = shards;
     cfg.max_sessions = max_sessions;
     Nat64Db::new(&cfg)

@@ -19,6 +19,7 @@ pub mod csum;
 pub mod icmp46;
 pub mod icmp64;
 pub mod icmp_error;
+pub mod outgoing;
 pub mod rfc4884;
 pub mod xlat46;
 pub mod xlat64;
@@ -39,6 +40,9 @@ pub enum IcmpErr {
     SrcRoute,
     /// Communication administratively prohibited (ICMPv4 3/13, ICMPv6 1/1).
     Filter,
+    /// Port Unreachable (ICMPv4 3/3, ICMPv6 1/4): NAT64's answer to a simultaneous-open SYN
+    /// that could not be kept or was never answered (RFC 6146 §3.5.2.2).
+    PortUnreach,
 }
 
 impl IcmpErr {
@@ -52,6 +56,7 @@ impl IcmpErr {
             IcmpErr::HdrField(ptr) => (12, 0, (ptr & 0xff) << 24),
             IcmpErr::SrcRoute => (3, 5, 0),
             IcmpErr::Filter => (3, 13, 0),
+            IcmpErr::PortUnreach => (3, 3, 0),
         }
     }
 
@@ -64,6 +69,7 @@ impl IcmpErr {
             // Never raised for IPv6 packets (IPv6 has no source-route option to fail).
             IcmpErr::SrcRoute => (1, 0, 0),
             IcmpErr::Filter => (1, 1, 0),
+            IcmpErr::PortUnreach => (1, 4, 0),
         }
     }
 }
@@ -129,6 +135,25 @@ pub const MAX_ICMP6_ERROR: usize = 1280;
 pub const IPV6_MIN_MTU: u32 = 1280;
 /// RFC 7915 §5.1 (as updated by RFC 8021): DF is set on IPv4 packets larger than this.
 pub const DF_THRESHOLD: usize = 1260;
+
+/// Hand the packet back if `stat` is one of NAT64's "not for me" reasons, else drop it —
+/// with the ICMP error RFC 6146 asks for (ADF: 3/13; simultaneous-open queue full: 3/3).
+pub fn nat64_fail(stat: Jstat) -> Fail {
+    match stat {
+        Jstat::Pool6Mismatch
+        | Jstat::Pool4Mismatch
+        | Jstat::Bib4NotFound
+        | Jstat::SessionNotFound
+        | Jstat::UnknownL4Proto
+        | Jstat::UnknownProtoInner
+        | Jstat::UnknownIcmp6Type
+        | Jstat::UnknownIcmp4Type
+        | Jstat::XlatorDisabled => untranslatable(stat),
+        Jstat::Adf => drop_icmp(stat, IcmpErr::Filter),
+        Jstat::SoFull => drop_icmp(stat, IcmpErr::PortUnreach),
+        _ => drop(stat),
+    }
+}
 
 /// Reads a big-endian u16 at `off`, zero if out of bounds.
 pub(crate) fn be16(b: &[u8], off: usize) -> u16 {

@@ -11,8 +11,9 @@ use crate::host::Host;
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
 use crate::translate::addr_xlat::{addrs_4to6, Role};
+use crate::translate::outgoing::{rewrite_echo_id, rewrite_ports, Mode46, Out46};
 use crate::translate::rfc4884::{self, ExtMode};
-use crate::translate::{csum, drop, drop_icmp, err4, icmp46, put16, put32, IcmpErr, Step};
+use crate::translate::{be16, csum, drop, drop_icmp, err4, icmp46, put16, put32, IcmpErr, Step};
 use crate::translate::{IPV6_MIN_MTU, MAX_ICMP6_ERROR};
 use jool_wire::ipv4::unexpired_source_route;
 use jool_wire::{proto, Icmpv4Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
@@ -57,6 +58,8 @@ struct ErrorPlan {
     inner: Inner,
     inner_src: Ipv6Addr,
     inner_dst: Ipv6Addr,
+    /// NAT64: the inner packet's new (source, destination) ports / ICMP identifier.
+    inner_ports: Option<(u16, u16)>,
 }
 
 /// The IPv4 packet inside an ICMPv4 error (a lax view: it may be truncated).
@@ -87,6 +90,8 @@ struct Plan {
     dst4: Ipv4Addr,
     src: Ipv6Addr,
     dst: Ipv6Addr,
+    /// NAT64: the new (source, destination) ports / ICMP identifier.
+    ports: Option<(u16, u16)>,
     l4: L4,
 }
 
@@ -117,11 +122,29 @@ pub fn translate(
     pkt: &mut PacketBuf,
     uturn: bool,
 ) -> Step<()> {
-    let plan = plan(cfg, host, pkt.bytes(), uturn)?;
+    let plan = plan(cfg, Mode46::Siit { uturn }, host, pkt.bytes())?;
     apply(cfg, pkt, &plan).ok_or(drop(Jstat::Unknown))
 }
 
-fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8], uturn: bool) -> Step<Plan> {
+/// Translates the IPv4 packet in `pkt` into IPv6, in place, with a stateful NAT64's outgoing
+/// tuple (RFC 6146 §3.7): addresses and ports from `out`; an ICMP error's inner packet gets
+/// the reversed tuple. A zero UDP checksum is always computed (the whole datagram is here).
+/// Only `cfg.globals` is read.
+pub fn translate_nat64(
+    cfg: &SiitConfig,
+    host: &mut dyn Host,
+    pkt: &mut PacketBuf,
+    out: Out46,
+) -> Step<()> {
+    let plan = plan(cfg, Mode46::Nat64(out), host, pkt.bytes())?;
+    apply(cfg, pkt, &plan).ok_or(drop(Jstat::Unknown))
+}
+
+fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
+    let (uturn, nat64) = match mode {
+        Mode46::Siit { uturn } => (uturn, None),
+        Mode46::Nat64(o) => (o.hairpin, Some(o)),
+    };
     let ip4 = Ipv4Packet::new_checked(b).map_err(err4)?;
     if !ip4.verify_checksum() {
         return Err(drop(Jstat::Hdr4));
@@ -169,10 +192,27 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8], uturn: bool) -> Step<Pl
         },
         None => Role::Outer,
     };
-    let (src, dst) = addrs_4to6(cfg, host, src4, dst4, role, uturn)?;
-    let inner6 = match &inner {
-        Some((i, _)) => Some(addrs_4to6(cfg, host, i.src, i.dst, Role::Inner, uturn)?),
-        None => None,
+    let (src, dst, inner6, ports, inner_ports) = match nat64 {
+        None => {
+            let (src, dst) = addrs_4to6(cfg, host, src4, dst4, role, uturn)?;
+            let inner6 = match &inner {
+                Some((i, _)) => Some(addrs_4to6(cfg, host, i.src, i.dst, Role::Inner, uturn)?),
+                None => None,
+            };
+            (src, dst, inner6, None, None)
+        }
+        // RFC 6146 §3.7: addresses and ports from the outgoing tuple; the packet inside an
+        // ICMP error travels the other way, so it takes the tuple reversed.
+        Some(o) => {
+            let src = match inner {
+                Some(_) => o.error_src.unwrap_or(o.src.addr),
+                None => o.src.addr,
+            };
+            let inner6 = inner.as_ref().map(|_| (o.dst.addr, o.src.addr));
+            let ports = Some((o.src.port, o.dst.port));
+            let inner_ports = Some((o.dst.port, o.src.port));
+            (src, o.dst.addr, inner6, ports, inner_ports)
+        }
     };
 
     // spec §7.6: an outgoing IPv6 MTU below 1280 is a configuration error.
@@ -206,7 +246,12 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8], uturn: bool) -> Step<Pl
             proto::TCP => L4::Tcp,
             proto::UDP if UdpPacket::new_unchecked(seg).checksum() != 0 => L4::Udp,
             // RFC 7915 §4.5: zero-checksum UDP. Computable only when the whole datagram is here.
-            proto::UDP if frag.is_none() && cfg.globals.amend_udp_checksum_zero => L4::UdpAmend,
+            // spec §3: "NAT64 always computes" (it sees whole datagrams).
+            proto::UDP
+                if frag.is_none() && (nat64.is_some() || cfg.globals.amend_udp_checksum_zero) =>
+            {
+                L4::UdpAmend
+            }
             proto::UDP => return Err(drop_icmp(Jstat::FragmentedZeroCsum46, IcmpErr::Filter)),
             proto::ICMP => match (inner, inner6) {
                 (Some((inner, ipl)), Some((inner_src, inner_dst))) => {
@@ -237,6 +282,7 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8], uturn: bool) -> Step<Pl
                         inner,
                         inner_src,
                         inner_dst,
+                        inner_ports,
                     })
                 }
                 _ => L4::Echo(icmp46::map_info(seg[0])?),
@@ -255,6 +301,7 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8], uturn: bool) -> Step<Pl
         dst4,
         src,
         dst,
+        ports,
         l4,
     })
 }
@@ -362,6 +409,16 @@ fn apply(cfg: &SiitConfig, pkt: &mut PacketBuf, p: &Plan) -> Option<()> {
     pkt.truncate(p.len);
     let l4 = p.ihl;
     let b = pkt.bytes_mut();
+    if let Some(ports) = p.ports {
+        match p.l4 {
+            L4::Tcp => rewrite_ports(b, l4, csum::TCP_CSUM, ports, true),
+            L4::Udp => rewrite_ports(b, l4, csum::UDP_CSUM, ports, true),
+            // Computed from scratch below: the field must stay zero.
+            L4::UdpAmend => rewrite_ports(b, l4, csum::UDP_CSUM, ports, false),
+            L4::Echo(_) => rewrite_echo_id(b, l4, ports.0),
+            _ => {}
+        }
+    }
     match p.l4 {
         L4::Opaque | L4::UdpAmend => {}
         L4::Tcp => {
@@ -437,7 +494,20 @@ fn apply_error(cfg: &SiitConfig, pkt: &mut PacketBuf, p: &Plan, e: &ErrorPlan) -
     let il4 = data + i.ihl;
     let end = data + i.avail;
     let b = pkt.bytes_mut();
-    if i.frag.is_none_or(|f| f.offset == 0) {
+    let first = i.frag.is_none_or(|f| f.offset == 0);
+    if let (true, Some(ports), Some(q)) = (first, e.inner_ports, b.get_mut(..end)) {
+        // NAT64: the inner ports / identifier, as far as they were quoted.
+        match i.protocol {
+            proto::TCP => rewrite_ports(q, il4, csum::TCP_CSUM, ports, true),
+            proto::UDP => {
+                let fix = be16(q, il4 + csum::UDP_CSUM) != 0;
+                rewrite_ports(q, il4, csum::UDP_CSUM, ports, fix);
+            }
+            proto::ICMP => rewrite_echo_id(q, il4, ports.0),
+            _ => {}
+        }
+    }
+    if first {
         // The inner transport header, as far as it was quoted.
         match i.protocol {
             proto::TCP if il4 + csum::TCP_CSUM + 2 <= end => {

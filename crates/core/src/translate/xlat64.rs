@@ -8,8 +8,9 @@ use crate::host::Host;
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
 use crate::translate::addr_xlat::{addrs_6to4, Addrs64, Role};
+use crate::translate::outgoing::{rewrite_echo_id, rewrite_ports, Mode64, Out64};
 use crate::translate::rfc4884::{self, ExtMode};
-use crate::translate::{csum, drop, drop_icmp, err6, icmp64, put16, put32, IcmpErr, Step};
+use crate::translate::{be16, csum, drop, drop_icmp, err6, icmp64, put16, put32, IcmpErr, Step};
 use crate::translate::{DF_THRESHOLD, IPV6_MIN_MTU, MAX_ICMP4_ERROR};
 use jool_wire::ipv6::{walk_chain, FragmentInfo};
 use jool_wire::{proto, Icmpv6Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
@@ -38,6 +39,8 @@ struct ErrorPlan {
     ipl: Option<usize>,
     inner: Inner,
     inner_addrs: Addrs64,
+    /// NAT64: the inner packet's new (source, destination) ports / ICMP identifier.
+    inner_ports: Option<(u16, u16)>,
 }
 
 /// The IPv6 packet inside an ICMPv6 error (a lax view: it may be truncated).
@@ -70,6 +73,10 @@ struct Plan {
     src: Ipv6Addr,
     dst: Ipv6Addr,
     addrs: Addrs64,
+    /// NAT64: the new (source, destination) ports / ICMP identifier.
+    ports: Option<(u16, u16)>,
+    /// NAT64: reassembled from fragments (DF clear, no MTU check).
+    reassembled: bool,
     l4: L4,
 }
 
@@ -85,7 +92,7 @@ fn proto_6to4(p: u8) -> u8 {
 /// Translates the IPv6 packet in `pkt` into IPv4, in place. `Ok(true)`: the result must be
 /// U-turned (RFC 7757 §4 intrinsic hairpinning).
 pub fn translate(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf) -> Step<bool> {
-    let plan = plan(cfg, host, pkt.bytes())?;
+    let plan = plan(cfg, Mode64::Siit, host, pkt.bytes())?;
     let hairpin = match plan.l4 {
         L4::Error(e) => e.inner_addrs.hairpin,
         _ => plan.addrs.hairpin,
@@ -94,7 +101,20 @@ pub fn translate(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf) -> 
     Ok(hairpin)
 }
 
-fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
+/// Translates the IPv6 packet in `pkt` into IPv4, in place, with a stateful NAT64's outgoing
+/// tuple (RFC 6146 §3.7): addresses and ports from `out`; an ICMP error's inner packet gets
+/// the reversed tuple. Only `cfg.globals` is read.
+pub fn translate_nat64(
+    cfg: &SiitConfig,
+    host: &mut dyn Host,
+    pkt: &mut PacketBuf,
+    out: Out64,
+) -> Step<()> {
+    let plan = plan(cfg, Mode64::Nat64(out), host, pkt.bytes())?;
+    apply(cfg, host, pkt, &plan).ok_or(drop(Jstat::Unknown))
+}
+
+fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
     let ip6 = Ipv6Packet::new_checked(b).map_err(err6)?;
     let len = jool_wire::ipv6::HEADER_LEN + usize::from(ip6.payload_len());
     let b = b.get(..len).ok_or(drop(Jstat::SkbTruncated))?;
@@ -137,16 +157,38 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
     } else {
         Role::Outer
     };
-    let addrs = addrs_6to4(cfg, host, src, dst, role)?;
-    let inner_addrs = match &inner {
-        Some((i, _)) => Some(addrs_6to4(cfg, host, i.src, i.dst, Role::Inner)?),
-        None => None,
+    let (addrs, inner_addrs, ports, inner_ports, reassembled) = match mode {
+        Mode64::Siit => {
+            let addrs = addrs_6to4(cfg, host, src, dst, role)?;
+            let inner_addrs = match &inner {
+                Some((i, _)) => Some(addrs_6to4(cfg, host, i.src, i.dst, Role::Inner)?),
+                None => None,
+            };
+            (addrs, inner_addrs, None, None, false)
+        }
+        // RFC 6146 §3.7: addresses and ports from the outgoing tuple; the packet inside an
+        // ICMP error travels the other way, so it takes the tuple reversed.
+        Mode64::Nat64(o) => {
+            let addrs = Addrs64 {
+                src: o.src.addr,
+                dst: o.dst.addr,
+                hairpin: false,
+            };
+            let inner_addrs = inner.as_ref().map(|_| Addrs64 {
+                src: o.dst.addr,
+                dst: o.src.addr,
+                hairpin: false,
+            });
+            let ports = Some((o.src.port, o.dst.port));
+            let inner_ports = Some((o.dst.port, o.src.port));
+            (addrs, inner_addrs, ports, inner_ports, o.reassembled)
+        }
     };
 
     // Jool checks the size first (spec §7.4): "IPv6 (first fragment) too big for next-hop IPv4
     // MTU → ICMPv6 2/0, MTU = max(1280, nexthopMTU+20); later fragments silently dropped".
     // ICMP errors are exempt: they are cut to 576 bytes.
-    if !is_error {
+    if !is_error && !reassembled {
         let mtu4 = host.mtu4(addrs.dst);
         let out_len = len - l4_off + jool_wire::ipv4::HEADER_LEN;
         if out_len > mtu4 as usize {
@@ -201,6 +243,7 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
                         ipl,
                         inner,
                         inner_addrs,
+                        inner_ports,
                     })
                 }
                 _ => L4::Echo(icmp64::map_info(seg[0])?),
@@ -218,6 +261,8 @@ fn plan(cfg: &SiitConfig, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
         src,
         dst,
         addrs,
+        ports,
+        reassembled,
         l4,
     })
 }
@@ -329,6 +374,14 @@ fn apply(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf, p: &Plan) -
     pkt.truncate(p.len);
     let l4 = p.l4_off;
     let b = pkt.bytes_mut();
+    if let Some(ports) = p.ports {
+        match p.l4 {
+            L4::Tcp => rewrite_ports(b, l4, csum::TCP_CSUM, ports, true),
+            L4::Udp => rewrite_ports(b, l4, csum::UDP_CSUM, ports, true),
+            L4::Echo(_) => rewrite_echo_id(b, l4, ports.0),
+            _ => {}
+        }
+    }
     match p.l4 {
         L4::Opaque => {}
         L4::Tcp => {
@@ -372,7 +425,7 @@ fn apply(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf, p: &Plan) -
         return None;
     }
     let total = pkt.len();
-    let df = p.frag.is_none() && total > DF_THRESHOLD;
+    let df = p.frag.is_none() && total > DF_THRESHOLD && !p.reassembled;
     let id = ident(host, p.frag);
     let b = pkt.bytes_mut();
     write_ipv4(
@@ -411,6 +464,18 @@ fn apply_error(
     let end = data + i.avail;
     let first = i.frag.is_none_or(|f| f.frag_offset == 0);
     let b = pkt.bytes_mut();
+    if let (true, Some(ports), Some(q)) = (first, e.inner_ports, b.get_mut(..end)) {
+        // NAT64: the inner ports / identifier, as far as they were quoted.
+        match i.l4_proto {
+            proto::TCP => rewrite_ports(q, il4, csum::TCP_CSUM, ports, true),
+            proto::UDP => {
+                let fix = be16(q, il4 + csum::UDP_CSUM) != 0;
+                rewrite_ports(q, il4, csum::UDP_CSUM, ports, fix);
+            }
+            proto::ICMPV6 => rewrite_echo_id(q, il4, ports.0),
+            _ => {}
+        }
+    }
     if first {
         // The inner transport header, as far as it was quoted.
         match i.l4_proto {

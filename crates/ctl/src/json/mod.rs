@@ -13,6 +13,7 @@
 //! rejected here, with the daemon's message.
 
 mod global;
+mod nat64;
 mod sections;
 mod strparse;
 mod value;
