@@ -37,6 +37,25 @@ pub trait Host {
         let _ = line;
     }
 
+    /// Does the host's kernel spend one hop of the packet's TTL / hop limit before the
+    /// translator sees it, and another after the translator hands it back? True for jool-daemon:
+    /// packets reach the TUN device through the kernel's forwarding path (a route, or nftables
+    /// `fwd`), and what the daemon writes into the TUN is forwarded again. Jool sits in
+    /// PREROUTING and sends its output directly, so the translator is exactly one router hop;
+    /// to stay one hop here, the translator then judges expiry on the TTL the packet arrived
+    /// with (the one it reads plus one) and writes the outgoing TTL one higher than Jool would,
+    /// for the kernel to take back. Default: false (`jool-translate`, the tests).
+    fn kernel_forwards_around(&self) -> bool {
+        false
+    }
+
+    /// The TTL / hop limit the translator gives a packet it originates (ICMP errors, TCP
+    /// probes): the kernel's default 64, plus the hop the kernel will spend forwarding it out of
+    /// the TUN when [`kernel_forwards_around`](Host::kernel_forwards_around).
+    fn originated_ttl(&self) -> u8 {
+        64 + u8::from(self.kernel_forwards_around())
+    }
+
     /// Wall-clock time, ms since the Unix epoch, for the date in log lines (an input: the core
     /// reads no clock). Default: 0 (1970/1/1 0:0:0).
     fn wall_clock_ms(&self) -> u64 {
@@ -58,6 +77,8 @@ pub struct StaticHost {
     pub mtu6: u32,
     /// RNG state (never zero).
     pub rng: u32,
+    /// What [`Host::kernel_forwards_around`] answers (the daemon's TUN datapath: true).
+    pub kernel_forwards_around: bool,
 }
 
 impl Default for StaticHost {
@@ -68,6 +89,7 @@ impl Default for StaticHost {
             mtu4: 1500,
             mtu6: 1500,
             rng: 0x2545_F491,
+            kernel_forwards_around: false,
         }
     }
 }
@@ -90,6 +112,9 @@ impl Host for StaticHost {
     }
     fn mtu6(&self, _dst: Ipv6Addr) -> u32 {
         self.mtu6
+    }
+    fn kernel_forwards_around(&self) -> bool {
+        self.kernel_forwards_around
     }
     fn random_u32(&mut self) -> u32 {
         // xorshift32: deterministic, so offline runs and tests are reproducible.

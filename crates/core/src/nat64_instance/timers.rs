@@ -8,7 +8,7 @@ use crate::nat64::logging;
 use crate::nat64::{Events, TcpProbe};
 use crate::packet::PacketBuf;
 use crate::stats::Stats;
-use crate::translate::icmp_error::{self, ICMP_TTL};
+use crate::translate::icmp_error;
 use crate::translate::IcmpErr;
 use jool_wire::{proto, Ipv6Packet, TcpPacket};
 
@@ -19,7 +19,7 @@ pub const PROBE_WINDOW: u16 = 8192;
 
 /// Builds the keepalive probe of spec §7.3 ("empty TCP ACK, seq 0, window 8192, from dst6 to
 /// src6") into `buf`.
-pub fn build_probe(probe: &TcpProbe, buf: &mut PacketBuf) {
+pub fn build_probe(probe: &TcpProbe, hop_limit: u8, buf: &mut PacketBuf) {
     buf.clear();
     if !buf.push_back(60) {
         return;
@@ -31,7 +31,7 @@ pub fn build_probe(probe: &TcpProbe, buf: &mut PacketBuf) {
         ip.set_version_tc_flow(0, 0);
         ip.set_payload_len(20);
         ip.set_next_header(proto::TCP);
-        ip.set_hop_limit(ICMP_TTL);
+        ip.set_hop_limit(hop_limit);
         ip.set_src_addr(probe.src.addr);
         ip.set_dst_addr(probe.dst.addr);
     }
@@ -108,7 +108,7 @@ impl Nat64 {
             }
         }
         for probe in &events.probes {
-            build_probe(probe, buf);
+            build_probe(probe, host.originated_ttl(), buf);
             if !buf.is_empty() {
                 emit(buf.bytes());
             }
@@ -154,7 +154,7 @@ mod tests {
             dst: Taddr6::new("2001:db8::8".parse().unwrap(), 40000),
         };
         let mut buf = PacketBuf::new();
-        build_probe(&probe, &mut buf);
+        build_probe(&probe, crate::translate::icmp_error::ICMP_TTL, &mut buf);
         let b = buf.bytes();
         assert_eq!(b.len(), 60);
         assert_eq!(&b[..8], &[0x60, 0, 0, 0, 0, 20, 6, 64]);

@@ -77,7 +77,7 @@ pub fn build_v4(
         ip4.set_total_len(total as u16);
         ip4.set_ident(ident);
         ip4.set_flags_frag(false, false, 0);
-        ip4.set_ttl(ICMP_TTL);
+        ip4.set_ttl(host.originated_ttl());
         ip4.set_protocol(proto::ICMP);
         ip4.set_src_addr(me);
         ip4.set_dst_addr(src);
@@ -142,7 +142,7 @@ pub fn build_v6(
         ip6.set_version_tc_flow(0, 0);
         ip6.set_payload_len((total - 40) as u16);
         ip6.set_next_header(proto::ICMPV6);
-        ip6.set_hop_limit(ICMP_TTL);
+        ip6.set_hop_limit(host.originated_ttl());
         ip6.set_src_addr(me);
         ip6.set_dst_addr(src);
     }

@@ -234,10 +234,13 @@ fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<P
         return Err(drop_icmp(Jstat::SrcRoute46, IcmpErr::SrcRoute));
     }
     // RFC 7915 §4.1 Hop Limit: TTL − 1 (the U-turn of a hairpin was decremented already).
-    if !uturn && ttl <= 1 {
-        return Err(drop_icmp(Jstat::Ttl46, IcmpErr::Ttl));
-    }
-    let hop_limit = if uturn { ttl } else { ttl - 1 };
+    let hop_limit = match uturn {
+        true => ttl,
+        false => match super::next_hop_ttl(host, ttl) {
+            Some(t) => t,
+            None => return Err(drop_icmp(Jstat::Ttl46, IcmpErr::Ttl)),
+        },
+    };
 
     let l4 = if !first {
         L4::Opaque

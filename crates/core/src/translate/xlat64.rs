@@ -202,9 +202,9 @@ fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<P
         }
     }
     // RFC 7915 §5.1 Time to Live: the translator is a router and decrements it.
-    if hop_limit <= 1 {
+    let Some(hop_limit) = super::next_hop_ttl(host, hop_limit) else {
         return Err(drop_icmp(Jstat::Ttl64, IcmpErr::Ttl));
-    }
+    };
     // RFC 7915 §5.1: "If a Routing header with a non-zero Segments Left field is present, then
     // the packet MUST NOT be translated, and an ICMPv6 'parameter problem/erroneous header field
     // encountered' (Type 4, Code 0) error message, with the Pointer field indicating the first
@@ -435,7 +435,7 @@ fn apply(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf, p: &Plan) -
         id,
         df,
         p.frag,
-        p.hop_limit - 1,
+        p.hop_limit,
         proto_6to4(p.l4_proto),
         p.addrs.src,
         p.addrs.dst,
