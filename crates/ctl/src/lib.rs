@@ -13,3 +13,4 @@
 
 pub mod json;
 pub mod proto;
+pub mod transport;

@@ -1,0 +1,430 @@
+//! One instance's datapath: its TUN, the worker threads that translate what the TUN (and, for
+//! the iptables framework, the NFQUEUE) delivers, and the plumbing that follows its
+//! configuration.
+//!
+//! ```text
+//!   TUN ──recv──► worker: Translator::handle ─┬ Translated      ─► TUN (+ reply)
+//!                                            ├ Untranslatable  ─► TUN (hand-back, unchanged)
+//!                                            └ Drop / Stolen   ─► (reply, if any)
+//!   NFQUEUE ──recv──► worker ─┬ Translated ─► TUN, verdict DROP (stolen)
+//!                             ├ Untranslatable ─► verdict ACCEPT
+//!                             └ Drop / Stolen ─► verdict DROP
+//!   tick: NAT64 expiry (probes, ICMP errors ─► TUN); every 2 s: snapshot + re-plumb
+//! ```
+
+use super::host::{seed, HostSnapshot, NsHost};
+use super::plan::{plan, Plan};
+use super::snapshot;
+use crate::instance::{lock, Instance, Translator};
+use crate::plumbing::Runtime;
+use crate::{clock, log_error, log_warn};
+use arc_swap::ArcSwap;
+use jool_core::nat64::Events;
+use jool_core::{PacketBuf, Stats, Verdict};
+use jool_datapath::netlink;
+use jool_datapath::nfqueue::RECV_BUF_LEN;
+use jool_datapath::{nft, steering, IpPrefix, NetNs, NfQueue, ShutdownHandle, Tun};
+use std::collections::BTreeSet;
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// Metric of the routes the daemon adds (the kernel's default for IPv6 user routes).
+const ROUTE_METRIC: u32 = 1024;
+/// Pause after an unexpected read error, so a persistent one cannot spin a core.
+const ERROR_PAUSE: Duration = Duration::from_millis(50);
+
+/// What is currently plumbed.
+#[derive(Default)]
+struct Plumbed {
+    routes: BTreeSet<IpPrefix>,
+    ruleset: Option<String>,
+}
+
+struct Inner {
+    ns: Arc<NetNs>,
+    inst: Arc<Instance>,
+    /// Taken (and so closed: device and routes gone) by `stop`.
+    tun: Mutex<Option<Arc<Tun>>>,
+    tun_name: String,
+    ifindex: u32,
+    table: String,
+    stops: Vec<ShutdownHandle>,
+    snap: ArcSwap<HostSnapshot>,
+    devices: Mutex<Vec<String>>,
+    plumbed: Mutex<Plumbed>,
+    timer_stats: Arc<Mutex<Stats>>,
+    rng: Mutex<u32>,
+    stopped: AtomicBool,
+    send_errors: AtomicU64,
+}
+
+/// A running instance's datapath ([`Runtime`]).
+pub struct SysRuntime {
+    inner: Arc<Inner>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Inner {
+    fn tun(&self) -> Option<Arc<Tun>> {
+        lock(&self.tun).clone()
+    }
+
+    fn send(&self, tun: &Tun, pkt: &[u8]) {
+        if pkt.is_empty() {
+            return;
+        }
+        if let Err(e) = tun.send(pkt) {
+            // Log the first failure and then one in a thousand.
+            let n = self.send_errors.fetch_add(1, Ordering::Relaxed);
+            if n.checked_rem(1000) == Some(0) {
+                log_warn!(
+                    "instance '{}': cannot write a packet into {}: {e} ({} failures)",
+                    self.inst.name,
+                    self.tun_name,
+                    n + 1
+                );
+            }
+        }
+    }
+
+    /// Refreshes the namespace snapshot (and the implicit pool4 with it).
+    fn refresh(&self) {
+        match snapshot(&self.ns) {
+            Ok((snap, devices)) => {
+                self.inst.set_own_addresses(&snap.own4());
+                self.snap.store(Arc::new(snap));
+                *lock(&self.devices) = devices;
+            }
+            Err(e) => log_warn!(
+                "instance '{}': cannot read the namespace's addresses: {e}",
+                self.inst.name
+            ),
+        }
+    }
+
+    /// Brings routes and steering in line with the configuration; the first error is returned
+    /// (everything else is still attempted).
+    fn resync(&self) -> io::Result<()> {
+        if self.stopped.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let devices = lock(&self.devices).clone();
+        let want: Plan = plan(&self.inst, &self.snap.load(), &devices);
+        let mut have = lock(&self.plumbed);
+        let mut first_err = None;
+        let gone: Vec<IpPrefix> = have.routes.difference(&want.routes).copied().collect();
+        for r in gone {
+            match netlink::route_del(&self.ns, r, self.ifindex, ROUTE_METRIC) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    log_warn!(
+                        "instance '{}': cannot remove route {r}: {e}",
+                        self.inst.name
+                    );
+                }
+            }
+            have.routes.remove(&r);
+        }
+        let new: Vec<IpPrefix> = want.routes.difference(&have.routes).copied().collect();
+        for r in new {
+            match netlink::route_add(&self.ns, r, self.ifindex, ROUTE_METRIC) {
+                Ok(()) => {
+                    have.routes.insert(r);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    have.routes.insert(r);
+                }
+                Err(e) => {
+                    log_warn!("instance '{}': cannot add route {r}: {e}", self.inst.name);
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        let text = want
+            .steering
+            .map(|spec| steering::ruleset(&self.table, &self.tun_name, &spec));
+        if text != have.ruleset {
+            let result = match &text {
+                Some(t) => nft::apply(&self.ns, t),
+                None => nft::delete_table(&self.ns, "netdev", &self.table),
+            };
+            match result {
+                Ok(()) => have.ruleset = text,
+                Err(e) => {
+                    log_warn!("instance '{}': cannot update steering: {e}", self.inst.name);
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        first_err.map_or(Ok(()), Err)
+    }
+
+    /// Removes the steering table (routes go with the TUN).
+    fn unplumb(&self) {
+        let mut have = lock(&self.plumbed);
+        if have.ruleset.take().is_some() {
+            if let Err(e) = nft::delete_table(&self.ns, "netdev", &self.table) {
+                log_error!(
+                    "instance '{}': cannot delete nft table netdev {}: {e}",
+                    self.inst.name,
+                    self.table
+                );
+            }
+        }
+        have.routes.clear();
+    }
+
+    /// Translates one packet; returns whether it was for the kernel to keep (hand-back /
+    /// NF_ACCEPT). Output goes into the TUN.
+    fn translate(
+        &self,
+        tun: &Tun,
+        t: &Translator,
+        rng: &mut u32,
+        stats: &Mutex<Stats>,
+        mark: u32,
+        bufs: &mut (PacketBuf, PacketBuf),
+    ) -> bool {
+        let (pkt, reply) = (&mut bufs.0, &mut bufs.1);
+        let snap = self.snap.load();
+        let mut host = NsHost { snap: &snap, rng };
+        let verdict = t.handle(
+            clock::now_ms(),
+            &mut host,
+            &mut lock(stats),
+            mark,
+            pkt,
+            reply,
+        );
+        match verdict {
+            Verdict::Translated => {
+                self.send(tun, pkt.bytes());
+                self.send(tun, reply.bytes());
+                false
+            }
+            Verdict::Untranslatable(_) => true,
+            Verdict::Drop(_) | Verdict::Stolen(_) => {
+                self.send(tun, reply.bytes());
+                false
+            }
+        }
+    }
+}
+
+/// Reads the TUN until shutdown. Untranslatable packets are written back (hand-back).
+fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>) {
+    let stats = inner.inst.stats.slot();
+    let mut buf = vec![0u8; 65536];
+    let mut bufs = (PacketBuf::new(), PacketBuf::new());
+    let mut rng = seed();
+    loop {
+        let n = match tun.recv(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) => {
+                if inner.stopped.load(Ordering::SeqCst) {
+                    break;
+                }
+                log_warn!("instance '{}': TUN read failed: {e}", inner.inst.name);
+                std::thread::sleep(ERROR_PAUSE);
+                continue;
+            }
+        };
+        let Some(bytes) = buf.get(..n) else { continue };
+        bufs.0.load(bytes);
+        let t = inner.inst.translator();
+        if inner.translate(&tun, &t, &mut rng, &stats, 0, &mut bufs) {
+            inner.send(&tun, bufs.0.bytes());
+        }
+    }
+}
+
+/// Reads the NFQUEUE until shutdown; verdicts per the iptables framework.
+fn queue_worker(inner: Arc<Inner>, mut queue: NfQueue, tun: Arc<Tun>) {
+    let stats = inner.inst.stats.slot();
+    let mut buf = vec![0u8; RECV_BUF_LEN];
+    let mut bufs = (PacketBuf::new(), PacketBuf::new());
+    let mut rng = seed();
+    loop {
+        let qp = match queue.recv(&mut buf) {
+            Ok(qp) => qp,
+            Err(e) => {
+                if e.kind() == io::ErrorKind::ConnectionAborted
+                    || inner.stopped.load(Ordering::SeqCst)
+                {
+                    break;
+                }
+                log_warn!("instance '{}': NFQUEUE read failed: {e}", inner.inst.name);
+                std::thread::sleep(ERROR_PAUSE);
+                continue;
+            }
+        };
+        let accept = match buf.get(qp.payload.clone()) {
+            Some(bytes) => {
+                bufs.0.load(bytes);
+                let t = inner.inst.translator();
+                inner.translate(&tun, &t, &mut rng, &stats, qp.mark, &mut bufs)
+            }
+            None => true,
+        };
+        if let Err(e) = queue.verdict(qp.id, accept) {
+            log_warn!(
+                "instance '{}': NFQUEUE verdict failed: {e}",
+                inner.inst.name
+            );
+        }
+    }
+}
+
+impl SysRuntime {
+    /// Creates the TUN (and NFQUEUE binding), plumbs the namespace and starts the workers.
+    /// On failure nothing is left behind.
+    pub fn start(ns: Arc<NetNs>, inst: Arc<Instance>) -> io::Result<SysRuntime> {
+        let id = seed();
+        let tun_name = format!("jool-{id:08x}");
+        let tun = Arc::new(Tun::create(&ns, &tun_name)?);
+        let (snap, devices) = snapshot(&ns).unwrap_or_else(|e| {
+            log_warn!(
+                "instance '{}': cannot read the namespace's addresses: {e}",
+                inst.name
+            );
+            (HostSnapshot::default(), Vec::new())
+        });
+        inst.set_own_addresses(&snap.own4());
+        let mut stops = vec![tun.shutdown_handle()];
+        let queue = match inst.queue {
+            Some(q) => {
+                let queue = NfQueue::bind(&ns, q)?;
+                stops.push(queue.shutdown_handle());
+                Some(queue)
+            }
+            None => None,
+        };
+        let inner = Arc::new(Inner {
+            ns,
+            ifindex: tun.ifindex(),
+            tun: Mutex::new(Some(Arc::clone(&tun))),
+            tun_name,
+            table: format!("jool_{id:08x}"),
+            stops,
+            snap: ArcSwap::from_pointee(snap),
+            devices: Mutex::new(devices),
+            plumbed: Mutex::new(Plumbed::default()),
+            timer_stats: inst.stats.slot(),
+            rng: Mutex::new(seed()),
+            stopped: AtomicBool::new(false),
+            send_errors: AtomicU64::new(0),
+            inst,
+        });
+        if let Err(e) = inner.resync() {
+            inner.stopped.store(true, Ordering::SeqCst);
+            inner.unplumb();
+            return Err(e);
+        }
+        let rt = SysRuntime {
+            inner: Arc::clone(&inner),
+            threads: Mutex::new(Vec::new()),
+        };
+        let name = |what: &str| format!("jool-{what}-{}", inner.table.trim_start_matches("jool_"));
+        let spawn = |what: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new().name(name(what)).spawn(f)
+        };
+        let (i, t) = (Arc::clone(&inner), Arc::clone(&tun));
+        let handle = spawn("tun", Box::new(move || tun_worker(i, t)));
+        match handle {
+            Ok(h) => lock(&rt.threads).push(h),
+            Err(e) => {
+                rt.stop();
+                return Err(e);
+            }
+        }
+        if let Some(queue) = queue {
+            let (i, t) = (Arc::clone(&inner), tun);
+            match spawn("nfq", Box::new(move || queue_worker(i, queue, t))) {
+                Ok(h) => lock(&rt.threads).push(h),
+                Err(e) => {
+                    rt.stop();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(rt)
+    }
+
+    /// The TUN device's name (`jool-<8 hex>`).
+    pub fn tun_name(&self) -> &str {
+        &self.inner.tun_name
+    }
+}
+
+impl Runtime for SysRuntime {
+    fn config_changed(&self) {
+        let _ = self.inner.resync();
+    }
+
+    fn tick(&self, now_ms: u64, full: bool) {
+        let inner = &self.inner;
+        if inner.stopped.load(Ordering::SeqCst) {
+            return;
+        }
+        if full {
+            inner.refresh();
+            let _ = inner.resync();
+        }
+        let Some(tun) = inner.tun() else { return };
+        let snap = inner.snap.load();
+        let mut rng = lock(&inner.rng);
+        let mut host = NsHost {
+            snap: &snap,
+            rng: &mut rng,
+        };
+        let mut stats = lock(&inner.timer_stats);
+        inner
+            .inst
+            .expire(now_ms, &mut host, &mut stats, &mut |p| inner.send(&tun, p));
+    }
+
+    fn admin_events(&self, events: &Events) {
+        let inner = &self.inner;
+        let Some(tun) = inner.tun() else { return };
+        let snap = inner.snap.load();
+        let mut rng = lock(&inner.rng);
+        let mut host = NsHost {
+            snap: &snap,
+            rng: &mut rng,
+        };
+        let mut stats = lock(&inner.timer_stats);
+        inner
+            .inst
+            .admin_events(events, &mut host, &mut stats, &mut |p| inner.send(&tun, p));
+    }
+
+    fn stop(&self) {
+        let inner = &self.inner;
+        if inner.stopped.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        for s in &inner.stops {
+            s.shutdown();
+        }
+        let threads: Vec<JoinHandle<()>> = lock(&self.threads).drain(..).collect();
+        for t in threads {
+            if t.join().is_err() {
+                log_error!("instance '{}': a worker thread panicked", inner.inst.name);
+            }
+        }
+        inner.unplumb();
+        // The last reference: closing it deletes the device and every route through it.
+        drop(lock(&inner.tun).take());
+    }
+}
+
+impl Drop for SysRuntime {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
