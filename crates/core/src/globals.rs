@@ -150,48 +150,48 @@ mod tests {
     use super::*;
     use crate::config::XlatorType::{Nat64, Siit};
 
-    const NAT64_DEFAULT_DISPLAY: &str = "  manually-enabled: true
-  pool6: 64:ff9b::/96
-  lowest-ipv6-mtu: 1280
-  logging-debug: false
-  zeroize-traffic-class: false
-  override-tos: false
-  tos: 0
-  mtu-plateaus: 65535,32000,17914,8166,4352,2002,1492,1006,508,296,68
-  address-dependent-filtering: false
-  drop-externally-initiated-tcp: false
-  drop-icmpv6-info: false
-  source-icmpv6-errors-better: true
-  f-args: 11 (0b1011): SrcAddr:1 SrcPort:0 DstAddr:1 DstPort:1
-  handle-rst-during-fin-rcv: false
-  tcp-est-timeout: 2:00:00 (HH:MM:SS)
-  tcp-trans-timeout: 0:04:00 (HH:MM:SS)
-  udp-timeout: 0:05:00 (HH:MM:SS)
-  icmp-timeout: 0:01:00 (HH:MM:SS)
-  logging-bib: false
-  logging-session: false
-  maximum-simultaneous-opens: 10
-  ss-enabled: false
-  ss-flush-asap: false
-  ss-flush-deadline: 2000
-  ss-capacity: 512
-  ss-max-payload: 1452
-  ss-max-sessions-per-packet: 36
+    const NAT64_DEFAULT_DISPLAY: &str = "manually-enabled: true
+pool6: 64:ff9b::/96
+lowest-ipv6-mtu: 1280
+logging-debug: false
+zeroize-traffic-class: false
+override-tos: false
+tos: 0
+mtu-plateaus: 65535,32000,17914,8166,4352,2002,1492,1006,508,296,68
+address-dependent-filtering: false
+drop-externally-initiated-tcp: false
+drop-icmpv6-info: false
+source-icmpv6-errors-better: true
+f-args: 11 (0b1011): SrcAddr:1 SrcPort:0 DstAddr:1 DstPort:1
+handle-rst-during-fin-rcv: false
+tcp-est-timeout: 2:00:00 (HH:MM:SS)
+tcp-trans-timeout: 0:04:00 (HH:MM:SS)
+udp-timeout: 0:05:00 (HH:MM:SS)
+icmp-timeout: 0:01:00 (HH:MM:SS)
+logging-bib: false
+logging-session: false
+maximum-simultaneous-opens: 10
+ss-enabled: false
+ss-flush-asap: false
+ss-flush-deadline: 2000
+ss-capacity: 512
+ss-max-payload: 1452
+ss-max-sessions-per-packet: 36
 ";
 
-    const SIIT_DEFAULT_DISPLAY: &str = "  manually-enabled: true
-  pool6: (unset)
-  lowest-ipv6-mtu: 1280
-  logging-debug: false
-  zeroize-traffic-class: false
-  override-tos: false
-  tos: 0
-  mtu-plateaus: 65535,32000,17914,8166,4352,2002,1492,1006,508,296,68
-  amend-udp-checksum-zero: false
-  eam-hairpin-mode: intrinsic
-  randomize-rfc6791-addresses: true
-  rfc6791v6-prefix: (unset)
-  rfc6791v4-prefix: (unset)
+    const SIIT_DEFAULT_DISPLAY: &str = "manually-enabled: true
+pool6: (unset)
+lowest-ipv6-mtu: 1280
+logging-debug: false
+zeroize-traffic-class: false
+override-tos: false
+tos: 0
+mtu-plateaus: 65535,32000,17914,8166,4352,2002,1492,1006,508,296,68
+amend-udp-checksum-zero: false
+eam-hairpin-mode: intrinsic
+randomize-rfc6791-addresses: true
+rfc6791v6-prefix: (unset)
+rfc6791v4-prefix: (unset)
 ";
 
     fn nat64_defaults() -> Globals {

@@ -416,7 +416,10 @@ pub fn keys_for(t: XlatorType) -> impl Iterator<Item = &'static GlobalDef> {
     GLOBALS.iter().filter(move |d| d.who.includes(t))
 }
 
-/// The exact output of `global display [--csv] [--no-headers]` (spec §2.3).
+/// The exact output of `global display [--csv] [--no-headers]`: one `key: value` line per key
+/// in table order. Unlike spec §2.3 (Jool 4.1 indents each line by two spaces), lines start at
+/// the margin, as the user's seed shows (`jool global display | grep pool6` prints
+/// `pool6: 2001:db8:64::/96`); see the README's deliberate differences.
 pub fn display(globals: &Globals, t: XlatorType, csv: bool, no_headers: bool) -> String {
     let mut out = String::new();
     if csv && !no_headers {
@@ -427,7 +430,7 @@ pub fn display(globals: &Globals, t: XlatorType, csv: bool, no_headers: bool) ->
         if csv {
             out.push_str(&format!("{},{}\n", def.name, value));
         } else {
-            out.push_str(&format!("  {}: {}\n", def.name, value));
+            out.push_str(&format!("{}: {}\n", def.name, value));
         }
     }
     out

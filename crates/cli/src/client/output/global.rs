@@ -48,12 +48,9 @@ mod tests {
             false,
         )
         .unwrap();
-        assert!(
-            out.lines().any(|l| l == "  pool6: 2001:db8:64::/96"),
-            "{out}"
-        );
-        assert!(out.starts_with("  manually-enabled: true\n  pool6: 2001:db8:64::/96\n"));
-        assert!(out.ends_with("  ss-max-sessions-per-packet: 36\n"));
+        assert!(out.lines().any(|l| l == "pool6: 2001:db8:64::/96"), "{out}");
+        assert!(out.starts_with("manually-enabled: true\npool6: 2001:db8:64::/96\n"));
+        assert!(out.ends_with("\nss-max-sessions-per-packet: 36\n"));
         assert_eq!(out.lines().count(), 27);
     }
 
@@ -65,8 +62,8 @@ mod tests {
             ("mtu-plateaus".to_string(), "9000,1500".to_string()),
         ];
         let out = display(&pairs, XlatorType::Nat64, false, false).unwrap();
-        assert!(out.contains("  manually-enabled: false\n"));
-        assert!(out.contains("  tcp-est-timeout: 3:00:00.500 (HH:MM:SS)\n"));
+        assert!(out.contains("manually-enabled: false\n"));
+        assert!(out.contains("\ntcp-est-timeout: 3:00:00.500 (HH:MM:SS)\n"));
         let csv = display(&pairs, XlatorType::Nat64, true, false).unwrap();
         assert!(csv.starts_with("Field,Value\nmanually-enabled,FALSE\n"));
         assert!(csv.contains("\nmtu-plateaus,\"9000,1500\"\n"));
@@ -76,7 +73,7 @@ mod tests {
     fn prints_siit_keys_only() {
         let out = display(&[], XlatorType::Siit, false, false).unwrap();
         assert_eq!(out.lines().count(), 13);
-        assert!(out.ends_with("  rfc6791v4-prefix: (unset)\n"));
+        assert!(out.ends_with("\nrfc6791v4-prefix: (unset)\n"));
     }
 
     #[test]
