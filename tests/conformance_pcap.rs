@@ -8,9 +8,9 @@
 //!   stdout "<i> <verdict> <JSTAT>" + out.pcap records (ts = input ts) ─► compare per vector
 //! ```
 
-#[path = "../../core/tests/conformance/builders.rs"]
+#[path = "../crates/core/tests/conformance/builders.rs"]
 mod builders;
-#[path = "../../core/tests/conformance/vectors.rs"]
+#[path = "../crates/core/tests/conformance/vectors.rs"]
 mod vectors;
 
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};

@@ -1,13 +1,12 @@
 //! `jool-daemon [--socket PATH]`: hosts every jool / jool_siit instance of the machine.
 //! Runs in the foreground and logs to stderr; SIGTERM/SIGINT remove every instance and its
 //! plumbing, then the daemon exits 0.
-#![forbid(unsafe_code)]
 
+use crate::registry::Registry;
+use crate::server::{Listener, StartError};
+use crate::sys::SysPlumbing;
+use crate::{clock, log_error, log_info};
 use jool_ctl::transport;
-use jool_daemon::registry::Registry;
-use jool_daemon::server::{Listener, StartError};
-use jool_daemon::sys::SysPlumbing;
-use jool_daemon::{clock, log_error, log_info};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::os::unix::net::UnixStream;
@@ -51,7 +50,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(Args::Run(socket))
 }
 
-fn main() -> ExitCode {
+/// The `jool-daemon` program: parses the command line, serves until SIGTERM/SIGINT.
+pub fn main() -> ExitCode {
     let socket = match parse_args(std::env::args().skip(1)) {
         Ok(Args::Help) => {
             print!("{USAGE}");
