@@ -14,10 +14,10 @@
 use crate::pcap_io::{Frame, PcapInput, PcapOutput};
 use clap::{ArgGroup, Parser};
 use jool_core::config::XlatorType;
-use jool_core::{Host, Jstat, Nat64, PacketBuf, Siit, StaticHost, Stats, Verdict};
+use jool_core::{Jstat, Nat64, PacketBuf, Siit, StaticHost, Stats, Verdict};
 use jool_ctl::json::{parse_atomic_config_with, ParseOptions};
 use std::io::{BufReader, BufWriter, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -127,43 +127,6 @@ impl std::error::Error for Failure {}
 /// The key of RFC 6056's F(): fixed, so that offline runs are reproducible.
 const OFFLINE_SECRET: [u8; 16] = *b"jool-translate!!";
 
-/// The host of an offline run: fixed addresses and MTUs, log lines to stderr, the wall clock
-/// of the packet being handled.
-struct OfflineHost {
-    inner: StaticHost,
-    wall_ms: u64,
-}
-
-impl Host for OfflineHost {
-    fn is_local4(&self, a: Ipv4Addr) -> bool {
-        self.inner.is_local4(a)
-    }
-    fn is_local6(&self, a: Ipv6Addr) -> bool {
-        self.inner.is_local6(a)
-    }
-    fn source4(&self, d: Ipv4Addr) -> Option<Ipv4Addr> {
-        self.inner.source4(d)
-    }
-    fn source6(&self, d: Ipv6Addr) -> Option<Ipv6Addr> {
-        self.inner.source6(d)
-    }
-    fn mtu4(&self, d: Ipv4Addr) -> u32 {
-        self.inner.mtu4(d)
-    }
-    fn mtu6(&self, d: Ipv6Addr) -> u32 {
-        self.inner.mtu6(d)
-    }
-    fn random_u32(&mut self) -> u32 {
-        self.inner.random_u32()
-    }
-    fn log(&mut self, line: &str) {
-        eprintln!("{line}");
-    }
-    fn wall_clock_ms(&self) -> u64 {
-        self.wall_ms
-    }
-}
-
 /// The translator of the run.
 enum Xlator {
     Siit(Box<Siit>),
@@ -187,18 +150,17 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
     let config = parse_atomic_config_with(&text, xlator, options)
         .map_err(|e| Failure::new(e.to_string()))?;
 
-    let mut host = OfflineHost {
-        inner: StaticHost {
-            mtu4: args.mtu4,
-            mtu6: args.mtu6,
-            ..StaticHost::default()
-        },
-        wall_ms: 0,
+    // The host of an offline run: fixed addresses and MTUs; its log lines go to stderr and its
+    // wall clock is the capture's.
+    let mut host = StaticHost {
+        mtu4: args.mtu4,
+        mtu6: args.mtu6,
+        ..StaticHost::default()
     };
     for addr in &args.local_addresses {
         match addr {
-            IpAddr::V4(a) => host.inner.local4.push(*a),
-            IpAddr::V6(a) => host.inner.local6.push(*a),
+            IpAddr::V4(a) => host.local4.push(*a),
+            IpAddr::V6(a) => host.local6.push(*a),
         }
     }
     let translator = match xlator {
@@ -211,7 +173,7 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
             let nat = config
                 .nat64(OFFLINE_SECRET)
                 .map_err(|e| Failure::new(e.to_string()))?;
-            nat.set_own_addresses(host.inner.local4.clone());
+            nat.set_own_addresses(host.local4.clone());
             Xlator::Nat64(Box::new(nat))
         }
     };
@@ -238,7 +200,7 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
         let record = record.map_err(|e| Failure::new(format!("{}: {e}", args.input.display())))?;
         index += 1;
         let now = u64::try_from(record.time.as_millis()).unwrap_or(u64::MAX);
-        host.wall_ms = now;
+        host.wall_clock_ms = now;
         last = Some((now, record.ts_sec, record.ts_frac));
         if let Xlator::Nat64(nat) = &translator {
             run_timers(
@@ -276,6 +238,7 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
             Frame::NotIp => Verdict::Untranslatable(Jstat::L3hdrOffset),
             Frame::Truncated => Verdict::Drop(Jstat::SkbTruncated),
         };
+        print_logs(&mut host);
         writeln!(
             verdicts,
             "{index} {} {}",
@@ -288,6 +251,7 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
     if let (Xlator::Nat64(nat), Some((now, sec, frac))) = (&translator, last) {
         run_timers(nat, now, &mut host, &mut stats, &mut output, (sec, frac))
             .map_err(|e| out_err(&e))?;
+        print_logs(&mut host);
     }
     output.into_inner().flush().map_err(|e| out_err(&e))?;
     verdicts
@@ -296,11 +260,18 @@ pub fn run(args: &Args, verdicts: &mut dyn Write) -> Result<Stats, Failure> {
     Ok(stats)
 }
 
+/// Sends the `logging-bib` / `logging-session` lines collected so far to stderr.
+fn print_logs(host: &mut StaticHost) {
+    for line in host.logs.drain(..) {
+        eprintln!("{line}");
+    }
+}
+
 /// Runs the NAT64 timers at `now`, writing what they send with timestamp `ts`.
 fn run_timers<W: Write>(
     nat: &Nat64,
     now: u64,
-    host: &mut OfflineHost,
+    host: &mut StaticHost,
     stats: &mut Stats,
     output: &mut PcapOutput<W>,
     ts: (u32, u32),

@@ -79,6 +79,10 @@ pub struct StaticHost {
     pub rng: u32,
     /// What [`Host::kernel_forwards_around`] answers (the daemon's TUN datapath: true).
     pub kernel_forwards_around: bool,
+    /// What [`Host::wall_clock_ms`] answers (`jool-translate`: the capture's timestamp).
+    pub wall_clock_ms: u64,
+    /// The `logging-bib` / `logging-session` lines received, oldest first; the owner drains them.
+    pub logs: Vec<String>,
 }
 
 impl Default for StaticHost {
@@ -90,6 +94,8 @@ impl Default for StaticHost {
             mtu6: 1500,
             rng: 0x2545_F491,
             kernel_forwards_around: false,
+            wall_clock_ms: 0,
+            logs: Vec::new(),
         }
     }
 }
@@ -115,6 +121,12 @@ impl Host for StaticHost {
     }
     fn kernel_forwards_around(&self) -> bool {
         self.kernel_forwards_around
+    }
+    fn log(&mut self, line: &str) {
+        self.logs.push(line.to_string());
+    }
+    fn wall_clock_ms(&self) -> u64 {
+        self.wall_clock_ms
     }
     fn random_u32(&mut self) -> u32 {
         // xorshift32: deterministic, so offline runs and tests are reproducible.

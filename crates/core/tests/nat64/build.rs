@@ -4,7 +4,7 @@
 
 use jool_core::globals::Globals;
 use jool_core::nat64::{L4Proto, Pool4, PortRange};
-use jool_core::{Host, Nat64, Nat64Config, PacketBuf, StaticHost, Stats, Verdict};
+use jool_core::{Nat64, Nat64Config, PacketBuf, StaticHost, Stats, Verdict};
 use jool_wire::checksum;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -20,46 +20,10 @@ pub const MASK6: Ipv6Addr = Ipv6Addr::new(0x64, 0xff9b, 0, 0, 0, 0, 0xc000, 0x02
 /// 2015-04-08 16:13:02 UTC.
 pub const WALL: u64 = 1_428_509_582_000;
 
-/// A StaticHost that keeps the log lines.
-pub struct TestHost {
-    pub inner: StaticHost,
-    pub logs: Vec<String>,
-}
-
-impl Host for TestHost {
-    fn is_local4(&self, a: Ipv4Addr) -> bool {
-        self.inner.is_local4(a)
-    }
-    fn is_local6(&self, a: Ipv6Addr) -> bool {
-        self.inner.is_local6(a)
-    }
-    fn source4(&self, d: Ipv4Addr) -> Option<Ipv4Addr> {
-        self.inner.source4(d)
-    }
-    fn source6(&self, d: Ipv6Addr) -> Option<Ipv6Addr> {
-        self.inner.source6(d)
-    }
-    fn mtu4(&self, d: Ipv4Addr) -> u32 {
-        self.inner.mtu4(d)
-    }
-    fn mtu6(&self, d: Ipv6Addr) -> u32 {
-        self.inner.mtu6(d)
-    }
-    fn random_u32(&mut self) -> u32 {
-        self.inner.random_u32()
-    }
-    fn log(&mut self, line: &str) {
-        self.logs.push(line.to_string());
-    }
-    fn wall_clock_ms(&self) -> u64 {
-        WALL
-    }
-}
-
 /// A NAT64 instance, its host, counters and buffers.
 pub struct Rig {
     pub nat: Nat64,
-    pub host: TestHost,
+    pub host: StaticHost,
     pub stats: Stats,
     pub pkt: PacketBuf,
     pub reply: PacketBuf,
@@ -93,13 +57,11 @@ impl Rig {
         cfg.shards = 4;
         Rig {
             nat: Nat64::new(cfg).unwrap(),
-            host: TestHost {
-                inner: StaticHost {
-                    local4: vec![MASK],
-                    local6: vec!["2001:db8::1".parse().unwrap()],
-                    ..StaticHost::default()
-                },
-                logs: Vec::new(),
+            host: StaticHost {
+                local4: vec![MASK],
+                local6: vec!["2001:db8::1".parse().unwrap()],
+                wall_clock_ms: WALL,
+                ..StaticHost::default()
             },
             stats: Stats::default(),
             pkt: PacketBuf::new(),
