@@ -36,7 +36,11 @@ fn ipv6(src: Ipv6Addr, dst: Ipv6Addr, proto: u8, mut l4: Vec<u8>, csum_at: usize
 }
 
 fn ipv4(src: Ipv4Addr, dst: Ipv4Addr, proto: u8, mut l4: Vec<u8>, csum_at: usize) -> Vec<u8> {
-    let pseudo = if proto == 1 { 0 } else { checksum::pseudo_v4(src, dst, proto, l4.len() as u32) };
+    let pseudo = if proto == 1 {
+        0
+    } else {
+        checksum::pseudo_v4(src, dst, proto, l4.len() as u32)
+    };
     let c = checksum::finish(checksum::combine(pseudo, checksum::sum(&l4)));
     l4[csum_at..csum_at + 2].copy_from_slice(&c.to_be_bytes());
     let mut p = vec![0x45, 0];
@@ -80,7 +84,12 @@ fn l4(proto: u8, sport: u16, dport: u16) -> (Vec<u8>, usize) {
     (s, at)
 }
 
-fn run(c: &mut Criterion, name: &str, mut f: impl FnMut(&mut PacketBuf, &mut PacketBuf) -> Verdict, input: &[u8]) {
+fn run(
+    c: &mut Criterion,
+    name: &str,
+    mut f: impl FnMut(&mut PacketBuf, &mut PacketBuf) -> Verdict,
+    input: &[u8],
+) {
     let (mut pkt, mut reply) = (PacketBuf::new(), PacketBuf::new());
     pkt.load(input);
     assert_eq!(f(&mut pkt, &mut reply), Verdict::Translated, "{name}");
@@ -96,28 +105,67 @@ fn run(c: &mut Criterion, name: &str, mut f: impl FnMut(&mut PacketBuf, &mut Pac
 }
 
 fn siit(c: &mut Criterion) {
-    let globals = Globals { pool6: Some("64:ff9b::/96".parse().unwrap()), ..Default::default() };
+    let globals = Globals {
+        pool6: Some("64:ff9b::/96".parse().unwrap()),
+        ..Default::default()
+    };
     let mut eamt = Eamt::default();
-    eamt.add("2001:db8:1::/120".parse().unwrap(), "198.51.100.0/24".parse().unwrap(), false).unwrap();
-    let siit = Siit::new(SiitConfig { globals, eamt, ..Default::default() });
+    eamt.add(
+        "2001:db8:1::/120".parse().unwrap(),
+        "198.51.100.0/24".parse().unwrap(),
+        false,
+    )
+    .unwrap();
+    let siit = Siit::new(SiitConfig {
+        globals,
+        eamt,
+        ..Default::default()
+    });
     let mut host = StaticHost::default();
     let mut stats = Stats::default();
     for (proto6, proto4, name) in [(17u8, 17u8, "udp"), (6, 6, "tcp"), (128, 8, "icmp")] {
         let (seg, at) = l4(proto6, 40000, 53);
-        let p6 = ipv6(CLIENT6, SERVER6, if proto6 == 128 { 58 } else { proto6 }, seg, at);
-        run(c, &format!("siit_6to4_{name}"), |p, r| siit.handle(&mut host, &mut stats, p, r), &p6);
+        let p6 = ipv6(
+            CLIENT6,
+            SERVER6,
+            if proto6 == 128 { 58 } else { proto6 },
+            seg,
+            at,
+        );
+        run(
+            c,
+            &format!("siit_6to4_{name}"),
+            |p, r| siit.handle(&mut host, &mut stats, p, r),
+            &p6,
+        );
         let (seg, at) = l4(if proto4 == 8 { 0 } else { proto4 }, 53, 40000);
-        let p4 = ipv4(SERVER4, CLIENT4, if proto4 == 8 { 1 } else { proto4 }, seg, at);
-        run(c, &format!("siit_4to6_{name}"), |p, r| siit.handle(&mut host, &mut stats, p, r), &p4);
+        let p4 = ipv4(
+            SERVER4,
+            CLIENT4,
+            if proto4 == 8 { 1 } else { proto4 },
+            seg,
+            at,
+        );
+        run(
+            c,
+            &format!("siit_4to6_{name}"),
+            |p, r| siit.handle(&mut host, &mut stats, p, r),
+            &p4,
+        );
     }
 }
 
 fn nat64_instance() -> Nat64 {
-    let globals = Globals { pool6: Some("64:ff9b::/96".parse().unwrap()), ..Default::default() };
+    let globals = Globals {
+        pool6: Some("64:ff9b::/96".parse().unwrap()),
+        ..Default::default()
+    };
     let mut pool4 = Pool4::new();
     let prefix = Ipv4Prefix::new(Ipv4Addr::new(203, 0, 113, 0), 24);
     for proto in [L4Proto::Tcp, L4Proto::Udp, L4Proto::Icmp] {
-        pool4.add(0, proto, prefix, PortRange::new(1024, 65535), None).unwrap();
+        pool4
+            .add(0, proto, prefix, PortRange::new(1024, 65535), None)
+            .unwrap();
     }
     Nat64::new(Nat64Config::new(globals, pool4, [1; 16])).unwrap()
 }
@@ -131,13 +179,31 @@ fn nat64(c: &mut Criterion) {
     let p6 = ipv6(CLIENT6, SERVER6, 17, seg, at);
     let (mut pkt, mut reply) = (PacketBuf::new(), PacketBuf::new());
     pkt.load(&p6);
-    assert_eq!(nat64.handle(0, &mut host, &mut stats, 0, &mut pkt, &mut reply), Verdict::Translated);
-    let mask = Ipv4Addr::new(pkt.bytes()[12], pkt.bytes()[13], pkt.bytes()[14], pkt.bytes()[15]);
+    assert_eq!(
+        nat64.handle(0, &mut host, &mut stats, 0, &mut pkt, &mut reply),
+        Verdict::Translated
+    );
+    let mask = Ipv4Addr::new(
+        pkt.bytes()[12],
+        pkt.bytes()[13],
+        pkt.bytes()[14],
+        pkt.bytes()[15],
+    );
     let mask_port = u16::from_be_bytes([pkt.bytes()[20], pkt.bytes()[21]]);
-    run(c, "nat64_6to4_udp_existing_session", |p, r| nat64.handle(1, &mut host, &mut stats, 0, p, r), &p6);
+    run(
+        c,
+        "nat64_6to4_udp_existing_session",
+        |p, r| nat64.handle(1, &mut host, &mut stats, 0, p, r),
+        &p6,
+    );
     let (seg, at) = l4(17, 53, mask_port);
     let p4 = ipv4(SERVER4, mask, 17, seg, at);
-    run(c, "nat64_4to6_udp_existing_session", |p, r| nat64.handle(1, &mut host, &mut stats, 0, p, r), &p4);
+    run(
+        c,
+        "nat64_4to6_udp_existing_session",
+        |p, r| nat64.handle(1, &mut host, &mut stats, 0, p, r),
+        &p4,
+    );
 
     // New sessions: every packet comes from a new IPv6 transport address. A fresh instance per
     // chunk keeps the tables under their caps; building it is not measured.
@@ -157,7 +223,8 @@ fn nat64(c: &mut Criterion) {
                     inputs.clear();
                     for k in 0..chunk.saturating_sub(i).min(1024) {
                         let n = i + k;
-                        let src = Ipv6Addr::new(0x2001, 0xdb8, 2, 0, 0, 0, (n >> 16) as u16, n as u16);
+                        let src =
+                            Ipv6Addr::new(0x2001, 0xdb8, 2, 0, 0, 0, (n >> 16) as u16, n as u16);
                         let (seg, at) = l4(17, 1024 + (n % 60000) as u16, 53);
                         inputs.push(ipv6(src, SERVER6, 17, seg, at));
                     }
