@@ -111,7 +111,6 @@ scenario_tests! {
     rfc6146_3_5_2_2_v4_init_expires,
     rfc6146_3_5_2_2_unsolicited_v4_syn_stored_then_port_unreachable,
     rfc6146_3_5_2_2_simultaneous_open_takes_the_stored_syn_mask,
-    #[ignore = "product bug: the IPv6 SYN meeting a stored IPv4 SYN leaves the session in V6_INIT, not ESTABLISHED"]
     rfc6146_3_5_2_2_simultaneous_open_reaches_established,
     rfc6146_3_5_2_2_stored_syn_retry_dropped,
     rfc6146_3_5_2_2_stored_syn_limit_port_unreachable,
@@ -119,7 +118,6 @@ scenario_tests! {
     rfc6146_3_5_2_2_ipv4_non_syn_without_bib_entry_dropped,
     rfc6146_3_5_2_2_ipv6_non_syn_without_bib_entry_dropped,
     rfc6146_3_5_2_2_ipv4_non_syn_with_bib_entry_translated,
-    #[ignore = "product bug: IPv6 TCP non-SYN with a BIB entry but no session is dropped (JSTAT_SYN6_EXPECTED)"]
     rfc6146_3_5_2_2_ipv6_non_syn_with_bib_entry_translated,
     rfc6146_3_5_2_2_address_dependent_filtering_stores_v4_syn,
     rfc6146_3_5_2_2_address_dependent_filtering_v4_syn_met_by_v6_syn,

@@ -194,8 +194,9 @@ impl Nat64Db {
         let remote = rfc6052::addr_6to4(&self.pool6, t6.dst.addr).ok_or(Jstat::Pool6Mismatch)?;
         let si = self.shard6(proto, t6.src);
         let mut tab = lock(&self.shards[si]);
-        let (bi, created_bib) = match tab.find_bib6(proto, t6.src) {
-            Some(bi) => (bi, false),
+        // `met_so`: this SYN's new BIB entry took the mask of a stored IPv4 SYN (type 1).
+        let (bi, created_bib, met_so) = match tab.find_bib6(proto, t6.src) {
+            Some(bi) => (bi, false, false),
             None => {
                 if tcp && !flags.syn {
                     return Err(Jstat::Syn6Expected);
@@ -204,7 +205,7 @@ impl Nat64Db {
                     return Err(Jstat::Bib6NotFound);
                 }
                 match self.create_bib(&mut tab, si, p, pool4, mark, implicit4, t6, remote) {
-                    Ok(bi) => (bi, true),
+                    Ok((bi, met_so)) => (bi, true, met_so),
                     Err(e) => {
                         self.release_session();
                         return Err(e);
@@ -236,12 +237,22 @@ impl Nat64Db {
             return tab.view(x, &self.pool6).ok_or(Jstat::Unknown);
         }
         if tcp && !flags.syn {
-            return Err(Jstat::Syn6Expected);
+            // RFC 6146 §3.5.2.2, CLOSED state: "If there is a corresponding entry in the TCP BIB
+            // table, the packet SHOULD be translated and forwarded if the security policy allows
+            // doing so. The state remains unchanged." (Only SYNs create BIB entries, so the
+            // entry existed before this packet.)
+            return Ok(view_of(&b, None, dst4, &self.pool6));
         }
         if !created_bib && !self.reserve_session() {
             return Err(Jstat::Enomem);
         }
-        let x = tab.add_session(bi, dst4, TcpState::V6Init, class_of(proto), now);
+        // RFC 6146 §3.5.2.2, V4 SYN RCV: "If the packet is a SYN from the IPv6 side, then the
+        // state moves to ESTABLISHED" — the stored IPv4 SYN is the V4 SYN RCV state here.
+        let (state, class) = match met_so {
+            true => (TcpState::Established, TimerClass::TcpEst),
+            false => (TcpState::V6Init, class_of(proto)),
+        };
+        let x = tab.add_session(bi, dst4, state, class, now);
         let mut v = tab.view(x, &self.pool6).ok_or(Jstat::Unknown)?;
         v.created_bib = created_bib;
         v.created_session = true;
@@ -259,7 +270,8 @@ impl Nat64Db {
 
     /// RFC 6146 §3.5.1.1: a new BIB entry for `t6`, its mask chosen by RFC 6056 algorithm 3
     /// (or, for a TCP SYN toward a peer whose SYN is stored as type 1, the mask that SYN
-    /// targeted: the simultaneous open then meets).
+    /// targeted: the simultaneous open then meets). Returns the entry and whether it met a
+    /// stored SYN that way.
     #[allow(clippy::too_many_arguments)]
     fn create_bib(
         &self,
@@ -271,7 +283,7 @@ impl Nat64Db {
         implicit4: Option<Ipv4Addr>,
         t6: &Tuple6,
         remote: Ipv4Addr,
-    ) -> Result<u32, Jstat> {
+    ) -> Result<(u32, bool), Jstat> {
         let proto = t6.proto;
         let domain = pool4
             .domain(proto, mark, implicit4)
@@ -287,6 +299,7 @@ impl Nat64Db {
                 }
             }
         }
+        let met_so = chosen.is_some();
         if chosen.is_none() {
             let offset = rfc6056::offset(&self.f_key, p.f_args, t6);
             chosen = rfc6056::select(&domain, offset, |t| self.claim4(proto, t, si, slot));
@@ -294,7 +307,7 @@ impl Nat64Db {
         let t4 = chosen.ok_or(Jstat::Bib6NotFound)?;
         let bi = tab.add_bib(proto, t6.src, t4, false);
         self.bib_added();
-        Ok(bi)
+        Ok((bi, met_so))
     }
 
     /// RFC 6146 §3.5.1–§3.5.2 for an IPv4 packet with incoming tuple `t4` (`packet`: its

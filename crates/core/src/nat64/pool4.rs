@@ -219,6 +219,11 @@ impl Pool4 {
         self.own4 = own4;
     }
 
+    /// The instance's own IPv4 addresses (see [`Pool4::set_own_addresses`]).
+    pub fn own_addresses(&self) -> &[Ipv4Addr] {
+        &self.own4
+    }
+
     /// Is pool4 empty for every protocol (so that the implicit pool4 applies)?
     pub fn is_empty(&self) -> bool {
         self.sets.is_empty()

@@ -12,7 +12,7 @@ use super::{Live, Nat64};
 use crate::globals::Globals;
 use crate::nat64::frag::FragCounters;
 use crate::nat64::{
-    BibEntry, BibError, Events, L4Proto, MaxIterations, Params, Pool4Error, Pool4SetView,
+    BibEntry, BibError, Events, L4Proto, MaxIterations, Params, Pool4, Pool4Error, Pool4SetView,
     PortRange, SessionView, Taddr4, Taddr6,
 };
 use crate::prefix::Ipv4Prefix;
@@ -45,6 +45,24 @@ impl Nat64 {
         }
         live.params = Params::from(&globals);
         live.xlat.globals = globals;
+        Ok(())
+    }
+
+    /// Replaces globals and pool4 together, in one swap under the configuration lock (`file
+    /// handle`, spec §4.2): no packet sees the old globals with the new pool4, nor an empty
+    /// pool4 in between. pool6 cannot change ([`POOL6_IMMUTABLE`]; nothing changes then).
+    /// The BIB and the sessions stay (the file's `bib` only applies on creation); new timeouts
+    /// re-time the existing sessions at once, as [`Nat64::set_globals`] does. The implicit
+    /// pool4 keeps the instance's own addresses: those of `pool4` are replaced with them.
+    pub fn replace_config(&self, globals: Globals, mut pool4: Pool4) -> Result<(), String> {
+        let mut live = self.live_mut();
+        if globals.pool6 != live.xlat.globals.pool6 {
+            return Err(POOL6_IMMUTABLE.to_string());
+        }
+        pool4.set_own_addresses(live.pool4.own_addresses().to_vec());
+        live.params = Params::from(&globals);
+        live.xlat.globals = globals;
+        live.pool4 = pool4;
         Ok(())
     }
 
@@ -138,5 +156,97 @@ impl Nat64 {
     /// Reassembly counters (timeouts have no `JSTAT_*`).
     pub fn frag_counters(&self) -> FragCounters {
         super::lock(&self.frags).counters()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nat64::Timeouts;
+    use crate::nat64_instance::Nat64Config;
+
+    fn pool4(entries: &[(L4Proto, &str, u16, u16)]) -> Pool4 {
+        let mut p = Pool4::new();
+        for &(proto, prefix, min, max) in entries {
+            p.add(
+                0,
+                proto,
+                prefix.parse().unwrap(),
+                PortRange::new(min, max),
+                None,
+            )
+            .unwrap();
+        }
+        p
+    }
+
+    fn nat64() -> Nat64 {
+        let globals = Globals {
+            pool6: Some("64:ff9b::/96".parse().unwrap()),
+            ..Globals::default()
+        };
+        let p4 = pool4(&[(L4Proto::Udp, "192.0.2.1/32", 100, 200)]);
+        let nat = Nat64::new(Nat64Config::new(globals, p4, [7; 16])).unwrap();
+        nat.set_own_addresses(vec!["198.51.100.1".parse().unwrap()]);
+        let a6 = Taddr6::new("2001:db8::6".parse().unwrap(), 6000);
+        let a4 = Taddr4::new("192.0.2.1".parse().unwrap(), 150);
+        nat.bib_add_static(L4Proto::Udp, a6, a4).unwrap();
+        nat
+    }
+
+    fn rows(nat: &Nat64) -> Vec<String> {
+        nat.pool4_display(None)
+            .iter()
+            .flat_map(|s| s.rows.iter())
+            .map(|r| format!("{} {} {}-{}", r.proto, r.addr, r.ports.min, r.ports.max))
+            .collect()
+    }
+
+    #[test]
+    fn replace_config_swaps_globals_and_pool4_keeping_the_bib() {
+        let nat = nat64();
+        let mut g = nat.globals();
+        g.udp_timeout = 60_000;
+        let p4 = pool4(&[
+            (L4Proto::Udp, "192.0.2.1/32", 120, 300),
+            (L4Proto::Tcp, "203.0.113.1/32", 1, 100),
+        ]);
+        nat.replace_config(g, p4).unwrap();
+        assert_eq!(nat.globals().udp_timeout, 60_000);
+        // Sessions read their timeout from the parameters: re-timed at once.
+        assert_eq!(nat.params().timeouts.udp, 60_000);
+        assert_eq!(
+            rows(&nat),
+            ["UDP 192.0.2.1 120-300", "TCP 203.0.113.1 1-100"]
+        );
+        assert!(!nat.pool4_contains(L4Proto::Udp, "192.0.2.1".parse().unwrap(), 100));
+        let bib = nat.bib_entries(L4Proto::Udp);
+        assert_eq!(bib.len(), 1);
+        assert_eq!(bib[0].to_string(), "2001:db8::6#6000|192.0.2.1#150|UDP");
+    }
+
+    #[test]
+    fn replace_config_keeps_the_own_addresses_of_the_implicit_pool4() {
+        let nat = nat64();
+        nat.replace_config(nat.globals(), Pool4::new()).unwrap();
+        assert!(rows(&nat).is_empty());
+        let own = "198.51.100.1".parse().unwrap();
+        assert!(nat.pool4_contains(L4Proto::Tcp, own, 61001));
+        assert!(!nat.pool4_contains(L4Proto::Udp, "192.0.2.1".parse().unwrap(), 150));
+    }
+
+    #[test]
+    fn replace_config_refuses_a_pool6_change_and_changes_nothing() {
+        let nat = nat64();
+        let before = nat.params().timeouts;
+        let mut g = nat.globals();
+        g.pool6 = Some("2001:db8:64::/96".parse().unwrap());
+        g.udp_timeout = 1_000;
+        let p4 = pool4(&[(L4Proto::Tcp, "203.0.113.1/32", 1, 100)]);
+        assert_eq!(nat.replace_config(g, p4).unwrap_err(), POOL6_IMMUTABLE);
+        assert_eq!(nat.globals().pool6, Some("64:ff9b::/96".parse().unwrap()));
+        let after: Timeouts = nat.params().timeouts;
+        assert_eq!(after, before);
+        assert_eq!(rows(&nat), ["UDP 192.0.2.1 100-200"]);
     }
 }
