@@ -2,6 +2,8 @@
 //! network namespaces the tests create (`jrs-d-<random>`, removed by a guard). Needs root;
 //! without it every test returns early (and says so). Documentation addresses only; the
 //! root namespace is never modified; every wait is bounded.
+//!
+//! [`routing`]: the datapath's policy routing, hop counts and ICMP errors, end to end.
 
 use jool_ctl::proto::{FrameworkDto, Op, Request, Response, Xlator, PROTOCOL_VERSION};
 use jool_ctl::transport;
@@ -50,6 +52,79 @@ struct TestNs {
 }
 
 impl TestNs {
+    /// An empty namespace `jrs-d-<prefix><random>` with `lo` up.
+    fn bare(prefix: &str) -> TestNs {
+        let name = format!("jrs-d-{prefix}{}", &random_hex()[..6]);
+        let out = sh("ip", &["netns", "add", &name]);
+        assert!(out.status.success(), "{out:?}");
+        let ns = TestNs { name };
+        ns.ip(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// Sets sysctl `key=value` (e.g. `net.ipv6.conf.all.forwarding=1`).
+    fn sysctl(&self, kv: &str) {
+        let out = sh("ip", &["netns", "exec", &self.name, "sysctl", "-qw", kv]);
+        assert!(out.status.success(), "{out:?}");
+    }
+
+    /// Opens the namespace (to create sockets in it).
+    fn netns(&self) -> NetNs {
+        NetNs::by_name(&self.name).expect("open the test namespace")
+    }
+
+    /// A UDP socket bound to `addr` inside the namespace (it stays there whichever thread
+    /// uses it), with a 2 s read timeout.
+    fn udp(&self, addr: &str) -> UdpSocket {
+        let s = self
+            .netns()
+            .enter(|| UdpSocket::bind(addr))
+            .expect("enter the test namespace")
+            .unwrap_or_else(|e| panic!("bind {addr}: {e}"));
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        s
+    }
+
+    /// What the daemon plumbs that is still in the namespace: TUN devices, routes through
+    /// them or in a table other than local/main/default, policy rules other than the
+    /// kernel's three, nftables `jool_*` tables. Empty once every instance is gone.
+    fn plumbing(&self) -> Vec<String> {
+        let mut left: Vec<String> = self.tuns();
+        for fam in ["-4", "-6"] {
+            for l in self.ip(&[fam, "rule", "show"]).lines() {
+                let pref = l.split(':').next().unwrap_or("");
+                if !["0", "32766", "32767"].contains(&pref) {
+                    left.push(format!("rule {fam} {l}"));
+                }
+            }
+            for l in self.ip(&[fam, "route", "show", "table", "all"]).lines() {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                let odd_table = words
+                    .windows(2)
+                    .any(|w| w[0] == "table" && !["local", "main", "default"].contains(&w[1]));
+                if l.contains("jool-") || odd_table {
+                    left.push(format!("route {fam} {l}"));
+                }
+            }
+        }
+        left.extend(self.jool_tables());
+        left
+    }
+
+    /// The daemon's policy rules (`ip rule` lines naming one of its TUNs), both families.
+    fn jool_rules(&self) -> Vec<String> {
+        ["-4", "-6"]
+            .iter()
+            .flat_map(|fam| {
+                self.ip(&[fam, "rule", "show"])
+                    .lines()
+                    .filter(|l| l.contains("jool-"))
+                    .map(|l| format!("{fam} {l}"))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
     /// A namespace with a veth pair (both ends inside it) carrying 192.0.2.1/24 and
     /// 2001:db8:1::1/64, so that steering has an interface and the implicit pool4 an address.
     fn new() -> TestNs {
@@ -231,8 +306,24 @@ fn adds_displays_and_removes_instances_in_a_namespace() {
     assert_eq!(ns.tuns().len(), 3, "{:?}", ns.tuns());
     // SIIT with pool6 steers greedily, NAT64 steers its implicit pool4.
     assert_eq!(ns.jool_tables().len(), 2, "{:?}", ns.jool_tables());
-    let routes = ns.ip(&["-6", "route", "show", "64:ff9b::/96"]);
-    assert!(routes.contains("jool-"), "{routes}");
+    // pool6 is routed in the instances' own tables, not in main.
+    let routes = ns.ip(&["-6", "route", "show", "table", "all"]);
+    assert!(routes.contains("64:ff9b::/96 dev jool-"), "{routes}");
+    assert!(!ns.ip(&["-6", "route", "show"]).contains("jool-"));
+    // Two netfilter instances: two tables, a `not iif <tun>` rule per table and family.
+    let rules = ns.jool_rules();
+    assert_eq!(rules.len(), 4, "{rules:?}");
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.starts_with("-6 1000:\tnot from all iif jool-")
+                && r.ends_with("lookup 27136")),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().any(|r| r.ends_with("lookup 27137")),
+        "{rules:?}"
+    );
 
     assert_eq!(
         ns.request(&d.socket, Xlator::Siit, "alpha", Op::InstanceRemove),
@@ -247,11 +338,23 @@ fn adds_displays_and_removes_instances_in_a_namespace() {
     );
     assert_eq!(ns.tuns().len(), 2);
     assert_eq!(ns.jool_tables().len(), 1);
+    // alpha's rules and routes went with it; the NAT64's stay.
+    let rules = ns.jool_rules();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    assert!(
+        rules.iter().all(|r| r.ends_with("lookup 27137")),
+        "{rules:?}"
+    );
     assert_eq!(
         ns.request(&d.socket, Xlator::Siit, "x", Op::InstanceFlush),
         Response::Ok
     );
     assert_eq!(ns.tuns().len(), 1);
+    assert_eq!(
+        ns.request(&d.socket, Xlator::Nat64, "default", Op::InstanceFlush),
+        Response::Ok
+    );
+    assert_eq!(ns.plumbing(), Vec::<String>::new());
 }
 
 #[test]
@@ -278,16 +381,15 @@ fn sigterm_removes_every_instance_and_its_plumbing() {
         ns.request(&d.socket, Xlator::Siit, "default", eam),
         Response::Ok
     );
-    let routes = ns.ip(&["-4", "route", "show", "198.51.100.0/24"]);
-    assert!(routes.contains("jool-"), "{routes}");
+    let routes = ns.ip(&["-4", "route", "show", "table", "all"]);
+    assert!(routes.contains("198.51.100.0/24 dev jool-"), "{routes}");
     assert_eq!(ns.tuns().len(), 2);
     assert!(!ns.jool_tables().is_empty());
+    assert_eq!(ns.jool_rules().len(), 4, "{:?}", ns.jool_rules());
 
     let status = d.terminate();
     assert!(status.success(), "{status:?}");
-    assert!(ns.tuns().is_empty(), "{:?}", ns.tuns());
-    assert!(ns.jool_tables().is_empty(), "{:?}", ns.jool_tables());
-    assert!(!ns.ip(&["route", "show"]).contains("jool-"));
+    assert_eq!(ns.plumbing(), Vec::<String>::new());
     assert!(!d.socket.exists());
 }
 
@@ -385,13 +487,7 @@ struct Topology {
 
 impl Topology {
     fn new() -> Topology {
-        let make = |prefix: &str| {
-            let name = format!("jrs-d-{prefix}{}", &random_hex()[..6]);
-            let out = sh("ip", &["netns", "add", &name]);
-            assert!(out.status.success(), "{out:?}");
-            TestNs { name }
-        };
-        let (world, xlat) = (make("w"), make("x"));
+        let (world, xlat) = (TestNs::bare("w"), TestNs::bare("x"));
         world.ip(&[
             "link", "add", "to_x", "type", "veth", "peer", "name", "to_w", "netns", &xlat.name,
         ]);
@@ -401,13 +497,8 @@ impl Topology {
         xlat.ip(&["addr", "add", "192.0.2.1/24", "dev", "to_w"]);
         xlat.ip(&["addr", "add", "2001:db8:1::1/64", "dev", "to_w", "nodad"]);
         xlat.ip(&["link", "set", "to_w", "up"]);
-        for key in [
-            "net.ipv4.conf.all.forwarding=1",
-            "net.ipv6.conf.all.forwarding=1",
-        ] {
-            let out = sh("ip", &["netns", "exec", &xlat.name, "sysctl", "-qw", key]);
-            assert!(out.status.success(), "{out:?}");
-        }
+        xlat.sysctl("net.ipv4.conf.all.forwarding=1");
+        xlat.sysctl("net.ipv6.conf.all.forwarding=1");
         Topology { world, xlat }
     }
 
@@ -415,33 +506,67 @@ impl Topology {
     /// `server` (in `world` too, the translator in between both ways), and its answer.
     /// Returns (the source the server saw, the source the client saw).
     fn udp_exchange(&self, client: &str, dst: &str, server: &str) -> (SocketAddr, SocketAddr) {
-        let world = NetNs::by_name(&self.world.name).unwrap();
-        world
-            .enter(|| {
-                let timeout = Some(Duration::from_secs(3));
-                let srv = UdpSocket::bind(server).unwrap();
-                srv.set_read_timeout(timeout).unwrap();
-                let cli = UdpSocket::bind(client).unwrap();
-                cli.set_read_timeout(timeout).unwrap();
-                let mut buf = [0u8; 64];
-                // The first datagram may race the neighbour discovery: retry a few times.
-                let mut seen = None;
-                for _ in 0..5 {
-                    cli.send_to(b"hello", dst).unwrap();
-                    if let Ok((n, from)) = srv.recv_from(&mut buf) {
-                        assert_eq!(&buf[..n], b"hello");
-                        seen = Some(from);
-                        break;
-                    }
-                }
-                let from_srv = seen.expect("the server got nothing");
-                srv.send_to(b"world", from_srv).unwrap();
-                let (n, from_cli) = cli.recv_from(&mut buf).expect("the client got no answer");
-                assert_eq!(&buf[..n], b"world");
-                (from_srv, from_cli)
-            })
-            .unwrap()
+        let srv = self.world.udp(server);
+        let cli = self.world.udp(client);
+        let x = exchange(&cli, dst, &srv);
+        (x.at_server, x.at_client)
     }
+}
+
+/// What [`exchange`] saw.
+struct Exchange {
+    /// The source address of the datagram, as the server got it.
+    at_server: SocketAddr,
+    /// The source address of the answer, as the client got it.
+    at_client: SocketAddr,
+    /// Datagrams sent, both ways (retries included).
+    sends: u64,
+}
+
+/// `cli` sends "hello" to `dst` (retrying: the first datagram may race the neighbour
+/// discovery), `srv` answers "world" to whoever it came from. Both sockets need a read timeout.
+fn exchange(cli: &UdpSocket, dst: &str, srv: &UdpSocket) -> Exchange {
+    let mut buf = [0u8; 64];
+    let mut sends = 0;
+    let mut seen = None;
+    for _ in 0..5 {
+        cli.send_to(b"hello", dst).unwrap();
+        sends += 1;
+        if let Ok((n, from)) = srv.recv_from(&mut buf) {
+            assert_eq!(&buf[..n], b"hello");
+            seen = Some(from);
+            break;
+        }
+    }
+    let at_server = seen.expect("the server got nothing");
+    let mut answer = None;
+    for _ in 0..5 {
+        srv.send_to(b"world", at_server).unwrap();
+        sends += 1;
+        if let Ok((n, from)) = cli.recv_from(&mut buf) {
+            assert_eq!(&buf[..n], b"world");
+            answer = Some(from);
+            break;
+        }
+    }
+    Exchange {
+        at_server,
+        at_client: answer.expect("the client got no answer"),
+        sends,
+    }
+}
+
+/// The counters of an instance, by `JSTAT_*` id.
+fn stats(ns: &TestNs, socket: &Path, xlator: Xlator, name: &str) -> Vec<(u8, u64)> {
+    match ns.request(socket, xlator, name, Op::StatsDisplay) {
+        Response::Stats(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// One counter (0 when absent).
+fn stat(stats: &[(u8, u64)], id: u8) -> u64 {
+    stats.iter().find(|(i, _)| *i == id).map_or(0, |s| s.1)
 }
 
 #[test]
@@ -563,11 +688,15 @@ fn nat64_iptables_instance_translates_what_nfqueue_rules_send_it() {
     );
     // An iptables instance plumbs nothing: the user's rules feed it.
     assert!(t.xlat.jool_tables().is_empty());
-    let rules: [(&str, &[&str]); 2] = [
+    let rules: [(&str, &[&str]); 3] = [
         ("ip6tables", &["-d", "2001:db8:64::/96"]),
         (
             "iptables",
             &["-d", "192.0.2.1", "-p", "udp", "--dport", "61001:65535"],
+        ),
+        (
+            "iptables",
+            &["-d", "192.0.2.1", "-p", "icmp", "--icmp-type", "echo-reply"],
         ),
     ];
     for (cmd, matches) in rules {
@@ -609,4 +738,10 @@ fn nat64_iptables_instance_translates_what_nfqueue_rules_send_it() {
     };
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].queue, Some(3));
+    // NFQUEUE takes the packets before the kernel's forwarding: still exactly one hop.
+    routing::assert_one_hop_each_way(&t);
 }
+
+// After the macros and helpers it uses (macro_rules! are visible below their definition).
+#[path = "daemon/routing.rs"]
+mod routing;

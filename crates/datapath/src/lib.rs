@@ -7,6 +7,7 @@
 //!   │ veth/eth ──ingress── steering (nft netdev table: `fwd` local pool4 traffic) ─┐ │
 //!   │                                                                             ▼ │
 //!   │ kernel routing ── routes to the TUN (netlink: pool6, EAMT, pool4 prefixes) ─▶ Tun ──recv──▶ daemon
+//!   │   (the instance's own table; rule `not iif <tun>`: what the TUN gives back skips it)
 //!   │        ▲                                                                      │     (core)
 //!   │        └──────────────────────────── kernel routes/forwards ◀── Tun ◀──send── │ ◀──┘
 //!   │ iptables `-j NFQUEUE --queue-num N` ──▶ NfQueue ──recv/verdict──▶ daemon      │
@@ -17,7 +18,8 @@
 //!   that joined the namespace, so every socket, device and child process created there belongs
 //!   to it.
 //! - [`tun`]: the instance's TUN device (packets in and out of the kernel).
-//! - [`netlink`]: rtnetlink plumbing (links, addresses, routes) and per-namespace sysctls.
+//! - [`netlink`]: rtnetlink plumbing (links, addresses, routes in any table, policy rules) and
+//!   per-namespace sysctls.
 //! - [`nft`]: nftables transactions through the `nft` binary run inside the namespace.
 //! - [`steering`]: the nftables ruleset text of the netfilter framework (pure).
 //! - [`nfqueue`]: NFQUEUE (iptables framework) over `NETLINK_NETFILTER`.

@@ -302,24 +302,12 @@ pub fn replace_nat64(
     ephemeral: &dyn Fn() -> io::Result<(u16, u16)>,
     force: bool,
 ) -> Result<(), OpError> {
-    let entries = file_pool4_entries(file, ephemeral, force)?;
-    // A dry run on a copy: every entry must fit before the running pool4 is touched.
-    build_pool4(file, Vec::new(), ephemeral, true)?;
+    // Built and validated on the side; the core swaps globals and pool4 in one step (the
+    // implicit pool4 keeps the namespace's addresses), so no packet sees an intermediate
+    // pool4. BIB entries stay.
+    let pool4 = build_pool4(file, Vec::new(), ephemeral, force)?;
     inst.update_nat64(|nat| {
-        if nat.globals().pool6 != file.globals.pool6 {
-            return Err(OpError::inval(
-                jool_core::GlobalError::Pool6Immutable.to_string(),
-            ));
-        }
-        nat.set_globals(file.globals.clone())
-            .map_err(OpError::inval)?;
-        // The file's pool4 replaces the old one; its BIB entries stay (quick flush).
-        let mut orphans = Events::default();
-        nat.pool4_flush(true, &mut orphans);
-        for (mark, proto, prefix, ports, mi) in entries {
-            nat.pool4_add(mark, proto, prefix, ports, mi)
-                .map_err(|e| OpError::inval(e.to_string()))?;
-        }
-        Ok(())
+        nat.replace_config(file.globals.clone(), pool4)
+            .map_err(OpError::inval)
     })
 }

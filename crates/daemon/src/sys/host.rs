@@ -168,6 +168,13 @@ impl Host for NsHost<'_> {
     fn wall_clock_ms(&self) -> u64 {
         clock::wall_ms()
     }
+
+    /// Packets reach the TUN through the kernel's forwarding (a route, or nftables `fwd`),
+    /// which already spent one hop, and what the daemon writes into the TUN is forwarded
+    /// again: the core compensates so that the translator stays one router hop.
+    fn kernel_forwards_around(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -255,5 +262,18 @@ mod tests {
         assert_eq!(h.mtu6(Ipv6Addr::LOCALHOST), 1280);
         assert_eq!(h.source4(Ipv4Addr::LOCALHOST), None);
         assert_ne!(h.random_u32(), h.random_u32());
+    }
+
+    #[test]
+    fn tells_the_core_the_kernel_forwards_around_the_tun() {
+        let s = snap();
+        let mut rng = 1;
+        let h = NsHost {
+            snap: &s,
+            rng: &mut rng,
+        };
+        assert!(h.kernel_forwards_around());
+        // 64 once the kernel has forwarded it out of the TUN.
+        assert_eq!(h.originated_ttl(), 65);
     }
 }

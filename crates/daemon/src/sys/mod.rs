@@ -1,9 +1,10 @@
 //! The real [`Plumbing`], over `jool-datapath`: namespaces from client descriptors, and per
-//! instance a TUN, worker threads, an NFQUEUE (iptables framework), routes and nftables
-//! steering (netfilter framework).
+//! instance a TUN, worker threads, an NFQUEUE (iptables framework), routes in a table of its
+//! own with their policy rules, and nftables steering (netfilter framework).
 
 pub mod host;
 pub mod plan;
+pub mod policy;
 mod runtime;
 
 pub use runtime::SysRuntime;

@@ -9,17 +9,14 @@
 //!          steering: local pool4 addresses (or the implicit pool4: the namespace's own
 //!          addresses, 61001–65535 for every protocol) × their port/identifier ranges
 //! ```
-//! Packets the instance cannot translate are written back into the TUN (hand-back). An
-//! untranslatable packet to a routed prefix (pool6, a non-local pool4 address) comes back to
-//! the TUN until its hop limit runs out: such a packet has no other destination anyway.
-//!
-//! Routes live in the main table, so they also apply to the packets the translator writes
-//! into the TUN. A SIIT prefix (EAMT side or pool6) inside a subnet the namespace is
-//! connected to designates real hosts there, which translated packets must reach: it is not
-//! routed to the TUN (packets toward it from the other family are still translated; packets
-//! toward it in its own family are delivered natively, as they should). Prefixes of real hosts
-//! behind another router need policy routing (`not iif <tun>`), which the datapath does not
-//! offer yet.
+//! The routes go in the instance's own routing table, selected by the rule
+//! `not iif <tun> lookup <table>` ([`super::policy`]). Packets the instance cannot translate
+//! are written back into the TUN (hand-back); like the translated ones, they come out of the
+//! TUN and so skip that table: the kernel routes them as it would without the translator
+//! (or answers with its own ICMP error), and a prefix that covers real hosts — the usual case
+//! for EAMs, on a connected link or behind a router — is routed to them, not back into the TUN.
+//! The namespace's own packets (iif `lo`) do see the table: its traffic to pool6 or to an
+//! EAMT prefix is translated too.
 
 use super::host::HostSnapshot;
 use crate::instance::{Instance, Translator};
@@ -48,25 +45,6 @@ fn steer_proto(p: L4Proto) -> steering::L4Proto {
     }
 }
 
-/// Is `prefix` inside a subnet of one of the namespace's interface addresses?
-fn on_link(snap: &HostSnapshot, addr: IpAddr, len: u8) -> bool {
-    snap.addrs.iter().any(|a| match (a.addr, addr) {
-        (IpAddr::V4(net), IpAddr::V4(x)) => {
-            let m = u32::MAX
-                .checked_shl(32 - u32::from(a.prefix_len.min(32)))
-                .unwrap_or(0);
-            a.prefix_len <= len && u32::from(net) & m == u32::from(x) & m
-        }
-        (IpAddr::V6(net), IpAddr::V6(x)) => {
-            let m = u128::MAX
-                .checked_shl(128 - u32::from(a.prefix_len.min(128)))
-                .unwrap_or(0);
-            a.prefix_len <= len && u128::from(net) & m == u128::from(x) & m
-        }
-        _ => false,
-    })
-}
-
 /// The plan of `inst` in a namespace with `snap`'s addresses and interfaces `devices` (the
 /// ones whose ingress the steering watches: neither TUNs nor loopback).
 pub fn plan(inst: &Instance, snap: &HostSnapshot, devices: &[String]) -> Plan {
@@ -82,12 +60,10 @@ pub fn plan(inst: &Instance, snap: &HostSnapshot, devices: &[String]) -> Plan {
         Translator::Siit(siit) => {
             let c = siit.config();
             let mut route = |addr: IpAddr, len: u8| {
-                if !on_link(snap, addr, len) {
-                    p.routes.insert(match addr {
-                        IpAddr::V4(a) => IpPrefix::v4(a, len),
-                        IpAddr::V6(a) => IpPrefix::v6(a, len),
-                    });
-                }
+                p.routes.insert(match addr {
+                    IpAddr::V4(a) => IpPrefix::v4(a, len),
+                    IpAddr::V6(a) => IpPrefix::v6(a, len),
+                });
             };
             if let Some(pool6) = c.globals.pool6 {
                 route(IpAddr::V6(pool6.addr), pool6.len);
@@ -250,7 +226,8 @@ mod tests {
                 false,
             )
             .unwrap();
-        // 192.0.2.8 is on the namespace's 192.0.2.0/24: a real host, not routed.
+        // 192.0.2.8 is on the namespace's 192.0.2.0/24: routed all the same (in the
+        // instance's table, which translated packets skip).
         c.eamt
             .add(
                 "2001:db8:46::8/128".parse().unwrap(),
@@ -263,7 +240,12 @@ mod tests {
         let routes: Vec<String> = p.routes.iter().map(|r| r.to_string()).collect();
         assert_eq!(
             routes,
-            ["198.51.100.0/24", "2001:db8:6::/120", "2001:db8:46::8/128"]
+            [
+                "192.0.2.8/32",
+                "198.51.100.0/24",
+                "2001:db8:6::/120",
+                "2001:db8:46::8/128"
+            ]
         );
         assert_eq!(p.steering, None);
 

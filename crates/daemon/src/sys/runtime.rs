@@ -11,9 +11,14 @@
 //!                             └ Drop / Stolen ─► verdict DROP
 //!   tick: NAT64 expiry (probes, ICMP errors ─► TUN); every 2 s: snapshot + re-plumb
 //! ```
+//!
+//! Netfilter framework: the routes go in the instance's own table, which a rule
+//! `not iif <tun>` selects ([`super::policy`]): what the workers write into the TUN is routed
+//! by the namespace's other tables.
 
 use super::host::{seed, HostSnapshot, NsHost};
 use super::plan::{plan, Plan};
+use super::policy::{self, Policy};
 use super::snapshot;
 use crate::instance::{lock, Instance, Translator};
 use crate::plumbing::Runtime;
@@ -21,6 +26,7 @@ use crate::{clock, log_error, log_warn};
 use arc_swap::ArcSwap;
 use jool_core::nat64::Events;
 use jool_core::{PacketBuf, Stats, Verdict};
+use jool_ctl::proto::FrameworkDto;
 use jool_datapath::netlink;
 use jool_datapath::nfqueue::RECV_BUF_LEN;
 use jool_datapath::{nft, steering, IpPrefix, NetNs, NfQueue, ShutdownHandle, Tun};
@@ -50,7 +56,10 @@ struct Inner {
     tun: Mutex<Option<Arc<Tun>>>,
     tun_name: String,
     ifindex: u32,
+    /// The nftables table (`jool_<id>`).
     table: String,
+    /// Routing table and rules (netfilter framework).
+    policy: Option<Policy>,
     stops: Vec<ShutdownHandle>,
     snap: ArcSwap<HostSnapshot>,
     devices: Mutex<Vec<String>>,
@@ -108,16 +117,32 @@ impl Inner {
     /// Brings routes and steering in line with the configuration; the first error is returned
     /// (everything else is still attempted).
     fn resync(&self) -> io::Result<()> {
-        if self.stopped.load(Ordering::SeqCst) {
-            return Ok(());
-        }
         let devices = lock(&self.devices).clone();
         let want: Plan = plan(&self.inst, &self.snap.load(), &devices);
         let mut have = lock(&self.plumbed);
+        // Checked under the lock: `stop` sets the flag before `unplumb` takes the lock, so
+        // nothing is plumbed again after `unplumb`.
+        if self.stopped.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         let mut first_err = None;
+        let table = match &self.policy {
+            Some(p) => {
+                if let Err(e) = policy::ensure(&self.ns, p) {
+                    log_warn!(
+                        "instance '{}': cannot restore the routing rules: {e}",
+                        self.inst.name
+                    );
+                    first_err.get_or_insert(e);
+                }
+                p.table
+            }
+            // The iptables framework routes nothing (its plan is empty).
+            None => netlink::RT_TABLE_MAIN,
+        };
         let gone: Vec<IpPrefix> = have.routes.difference(&want.routes).copied().collect();
         for r in gone {
-            match netlink::route_del(&self.ns, r, self.ifindex, ROUTE_METRIC) {
+            match netlink::route_del(&self.ns, r, self.ifindex, ROUTE_METRIC, table) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => {
@@ -131,7 +156,7 @@ impl Inner {
         }
         let new: Vec<IpPrefix> = want.routes.difference(&have.routes).copied().collect();
         for r in new {
-            match netlink::route_add(&self.ns, r, self.ifindex, ROUTE_METRIC) {
+            match netlink::route_add(&self.ns, r, self.ifindex, ROUTE_METRIC, table) {
                 Ok(()) => {
                     have.routes.insert(r);
                 }
@@ -163,9 +188,18 @@ impl Inner {
         first_err.map_or(Ok(()), Err)
     }
 
-    /// Removes the steering table (routes go with the TUN).
+    /// Removes the routing rules and the steering table (routes go with the TUN).
     fn unplumb(&self) {
         let mut have = lock(&self.plumbed);
+        if let Some(p) = &self.policy {
+            if let Err(e) = policy::remove(&self.ns, p) {
+                log_error!(
+                    "instance '{}': cannot delete the routing rules of table {}: {e}",
+                    self.inst.name,
+                    p.table
+                );
+            }
+        }
         if have.ruleset.take().is_some() {
             if let Err(e) = nft::delete_table(&self.ns, "netdev", &self.table) {
                 log_error!(
@@ -243,6 +277,30 @@ fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>) {
     }
 }
 
+/// The iptables framework's packets come from PREROUTING, before the kernel's forwarding
+/// spent a hop of their TTL / hop limit, unlike the netfilter framework's, which reach the TUN
+/// through a route or nftables `fwd`. The translator's host says the kernel forwards around
+/// it (it does afterwards on both frameworks: what is written into the TUN is forwarded), so
+/// the hop the kernel did not spend before is spent here, on the copy being translated (an
+/// accepted packet goes on as the kernel holds it): the translator stays exactly one router
+/// hop, and judges expiry on the value the packet arrived with (RFC 7915 §4.1, §5.1). A packet
+/// with 0 keeps 0. ICMP errors the translator originates quote this copy.
+fn spend_prerouting_hop(pkt: &mut [u8]) {
+    match pkt.first().map(|b| b >> 4) {
+        Some(4) if pkt.len() >= 20 && pkt[8] > 0 => {
+            let (ttl, proto) = (pkt[8], pkt[9]);
+            let csum = u16::from_be_bytes([pkt[10], pkt[11]]);
+            let old = u16::from_be_bytes([ttl, proto]);
+            let new = u16::from_be_bytes([ttl - 1, proto]);
+            pkt[8] = ttl - 1;
+            let csum = jool_wire::checksum::update16(csum, old, new);
+            pkt[10..12].copy_from_slice(&csum.to_be_bytes());
+        }
+        Some(6) if pkt.len() >= 40 => pkt[7] = pkt[7].saturating_sub(1),
+        _ => {}
+    }
+}
+
 /// Reads the NFQUEUE until shutdown; verdicts per the iptables framework.
 fn queue_worker(inner: Arc<Inner>, mut queue: NfQueue, tun: Arc<Tun>) {
     let stats = inner.inst.stats.slot();
@@ -266,6 +324,7 @@ fn queue_worker(inner: Arc<Inner>, mut queue: NfQueue, tun: Arc<Tun>) {
         let accept = match buf.get(qp.payload.clone()) {
             Some(bytes) => {
                 bufs.0.load(bytes);
+                spend_prerouting_hop(bufs.0.bytes_mut());
                 let t = inner.inst.translator();
                 inner.translate(&tun, &t, &mut rng, &stats, qp.mark, &mut bufs)
             }
@@ -304,12 +363,20 @@ impl SysRuntime {
             }
             None => None,
         };
+        let policy = match inst.framework {
+            FrameworkDto::Netfilter => {
+                policy::sweep_steering(&ns);
+                Some(policy::install(&ns, &tun_name)?)
+            }
+            FrameworkDto::Iptables => None,
+        };
         let inner = Arc::new(Inner {
             ns,
             ifindex: tun.ifindex(),
             tun: Mutex::new(Some(Arc::clone(&tun))),
             tun_name,
             table: format!("jool_{id:08x}"),
+            policy,
             stops,
             snap: ArcSwap::from_pointee(snap),
             devices: Mutex::new(devices),
@@ -426,5 +493,63 @@ impl Runtime for SysRuntime {
 impl Drop for SysRuntime {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spend_prerouting_hop;
+
+    /// IPv4 header 192.0.2.1 → 198.51.100.2, UDP, TTL 64, with its checksum.
+    const V4: [u8; 20] = [
+        0x45, 0, 0, 28, 0x12, 0x34, 0x40, 0, 64, 17, 0x3c, 0x66, 192, 0, 2, 1, 198, 51, 100, 2,
+    ];
+
+    fn header_sum_ok(h: &[u8]) -> bool {
+        let sum: u32 = h
+            .chunks(2)
+            .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
+            .sum();
+        let folded = (sum & 0xffff) + (sum >> 16);
+        (folded & 0xffff) + (folded >> 16) == 0xffff
+    }
+
+    #[test]
+    fn spends_one_ipv4_hop_keeping_the_header_checksum_valid() {
+        assert!(header_sum_ok(&V4), "the vector's checksum");
+        let mut p = V4;
+        spend_prerouting_hop(&mut p);
+        assert_eq!(p[8], 63);
+        assert!(header_sum_ok(&p));
+        assert_eq!(&p[..8], &V4[..8]);
+        assert_eq!(&p[12..], &V4[12..]);
+    }
+
+    #[test]
+    fn spends_one_ipv6_hop_and_never_goes_below_zero() {
+        let mut p = [0u8; 40];
+        p[0] = 0x60;
+        p[7] = 2;
+        spend_prerouting_hop(&mut p);
+        assert_eq!(p[7], 1);
+        p[7] = 0;
+        spend_prerouting_hop(&mut p);
+        assert_eq!(p[7], 0);
+        let mut z = V4;
+        z[8] = 0;
+        let before = z;
+        spend_prerouting_hop(&mut z);
+        assert_eq!(z, before);
+    }
+
+    #[test]
+    fn leaves_truncated_and_unknown_packets_alone() {
+        let mut short = [0x45u8, 0, 0, 28, 0, 0, 0, 0, 64];
+        spend_prerouting_hop(&mut short);
+        assert_eq!(short[8], 64);
+        let mut other = [0x50u8; 40];
+        spend_prerouting_hop(&mut other);
+        assert_eq!(other, [0x50u8; 40]);
+        spend_prerouting_hop(&mut []);
     }
 }

@@ -4,9 +4,11 @@
 //! `*_here` variants (crate-internal) work in the calling thread's namespace, for code that
 //! already entered one.
 
+mod rule;
 mod socket;
 mod sysctl;
 
+pub use rule::{rule_add, rule_del, rules, Family, Rule};
 pub(crate) use socket::{attrs, messages, Header, Msg, NlSocket, NLMSG_HDRLEN};
 pub(crate) use sysctl::sysctl_set_here;
 pub use sysctl::{ephemeral_range, sysctl_get, sysctl_set};
@@ -38,9 +40,15 @@ const RTA_DST: u16 = 1;
 const RTA_OIF: u16 = 4;
 const RTA_PRIORITY: u16 = 6;
 const RTA_TABLE: u16 = 15;
-const RT_TABLE_MAIN: u8 = 254;
 const RTPROT_STATIC: u8 = 4;
 const RTN_UNICAST: u8 = 1;
+
+/// The main routing table (`ip route`'s default; rule 32766).
+pub const RT_TABLE_MAIN: u32 = 254;
+/// The local routing table (local and broadcast addresses; rule 0).
+pub const RT_TABLE_LOCAL: u32 = 255;
+/// The default routing table (IPv4 rule 32767).
+pub const RT_TABLE_DEFAULT: u32 = 253;
 
 /// Scope of an address or route: global (`scope global` in `ip addr`).
 pub const RT_SCOPE_UNIVERSE: u8 = 0;
@@ -283,19 +291,33 @@ pub fn addresses(ns: &NetNs) -> io::Result<Vec<IfAddr>> {
     })?
 }
 
-/// Adds the route `prefix dev <ifindex> metric <metric>` to the main table of `ns`.
-/// An equal route already there is an error of kind [`io::ErrorKind::AlreadyExists`].
-pub fn route_add(ns: &NetNs, prefix: IpPrefix, ifindex: u32, metric: u32) -> io::Result<()> {
-    ns.enter(|| route_here(RTM_NEWROUTE, prefix, ifindex, metric))?
+/// Adds the route `prefix dev <ifindex> metric <metric> table <table>` to `ns`
+/// ([`RT_TABLE_MAIN`] for `ip route`'s table; a table of one's own is selected by a
+/// [`Rule`]). An equal route already there is an error of kind
+/// [`io::ErrorKind::AlreadyExists`].
+pub fn route_add(
+    ns: &NetNs,
+    prefix: IpPrefix,
+    ifindex: u32,
+    metric: u32,
+    table: u32,
+) -> io::Result<()> {
+    ns.enter(|| route_here(RTM_NEWROUTE, prefix, ifindex, metric, table))?
 }
 
 /// Removes the route that [`route_add`] added. A route that is not there is an error of kind
 /// [`io::ErrorKind::NotFound`] (routes through a TUN also vanish with the TUN).
-pub fn route_del(ns: &NetNs, prefix: IpPrefix, ifindex: u32, metric: u32) -> io::Result<()> {
-    ns.enter(|| route_here(RTM_DELROUTE, prefix, ifindex, metric))?
+pub fn route_del(
+    ns: &NetNs,
+    prefix: IpPrefix,
+    ifindex: u32,
+    metric: u32,
+    table: u32,
+) -> io::Result<()> {
+    ns.enter(|| route_here(RTM_DELROUTE, prefix, ifindex, metric, table))?
 }
 
-fn route_here(op: u16, prefix: IpPrefix, ifindex: u32, metric: u32) -> io::Result<()> {
+fn route_here(op: u16, prefix: IpPrefix, ifindex: u32, metric: u32, table: u32) -> io::Result<()> {
     let prefix = IpPrefix::new(prefix.addr, prefix.len)?;
     let (family, scope, dst): (u8, u8, Vec<u8>) = match prefix.addr {
         IpAddr::V4(a) => (libc::AF_INET as u8, RT_SCOPE_LINK, a.octets().to_vec()),
@@ -317,7 +339,8 @@ fn route_here(op: u16, prefix: IpPrefix, ifindex: u32, metric: u32) -> io::Resul
         prefix.len,
         0, // src_len
         0, // tos
-        RT_TABLE_MAIN,
+        // The table goes in RTA_TABLE (32 bits); the header's 8-bit field only for small ones.
+        u8::try_from(table).unwrap_or(0 /* RT_TABLE_UNSPEC */),
         RTPROT_STATIC,
         scope,
         RTN_UNICAST,
@@ -326,13 +349,13 @@ fn route_here(op: u16, prefix: IpPrefix, ifindex: u32, metric: u32) -> io::Resul
         0,
         0, // rtm_flags
     ]);
-    msg.attr(RTA_TABLE, &u32::from(RT_TABLE_MAIN).to_ne_bytes());
+    msg.attr(RTA_TABLE, &table.to_ne_bytes());
     msg.attr(RTA_DST, &dst);
     msg.attr(RTA_OIF, &ifindex.to_ne_bytes());
     msg.attr(RTA_PRIORITY, &metric.to_ne_bytes());
     sock.request(
         &mut msg,
-        &format!("{what} {prefix} dev #{ifindex} metric {metric}"),
+        &format!("{what} {prefix} dev #{ifindex} metric {metric} table {table}"),
     )
 }
 

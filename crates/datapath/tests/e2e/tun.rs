@@ -41,6 +41,7 @@ fn device_disappears_when_tun_is_dropped() {
         IpPrefix::v4([198, 51, 100, 0].into(), 24),
         tun.ifindex(),
         10,
+        netlink::RT_TABLE_MAIN,
     )
     .unwrap();
     drop(tun);
@@ -58,7 +59,7 @@ fn routed_packet_arrives_on_recv() {
     let ns = NetNs::by_name(&t.name).unwrap();
     let tun = Tun::create(&ns, "jool-rx").unwrap();
     let pool6 = IpPrefix::v6("2001:db8:64::".parse().unwrap(), 96);
-    netlink::route_add(&ns, pool6, tun.ifindex(), 1024).unwrap();
+    netlink::route_add(&ns, pool6, tun.ifindex(), 1024, netlink::RT_TABLE_MAIN).unwrap();
     let sock = udp_socket_in(&ns, "[2001:db8:1::1]:0");
     sock.send_to(b"jool", "[2001:db8:64::c000:201]:7").unwrap();
     let mut buf = vec![0u8; 65536];
