@@ -37,23 +37,28 @@ pub trait Host {
         let _ = line;
     }
 
-    /// Does the host's kernel spend one hop of the packet's TTL / hop limit before the
-    /// translator sees it, and another after the translator hands it back? True for jool-daemon:
-    /// packets reach the TUN device through the kernel's forwarding path (a route, or nftables
-    /// `fwd`), and what the daemon writes into the TUN is forwarded again. Jool sits in
-    /// PREROUTING and sends its output directly, so the translator is exactly one router hop;
-    /// to stay one hop here, the translator then judges expiry on the TTL the packet arrived
-    /// with (the one it reads plus one) and writes the outgoing TTL one higher than Jool would,
-    /// for the kernel to take back. Default: false (`jool-translate`, the tests).
-    fn kernel_forwards_around(&self) -> bool {
+    /// Did the host's kernel already spend one hop of this packet's TTL / hop limit before the
+    /// translator got it? True for packets jool-daemon reads from its TUN device: they got
+    /// there through the kernel's forwarding path (a route, or nftables `fwd`). False for
+    /// packets taken from NFQUEUE in PREROUTING (before routing), for `jool-translate` and for
+    /// Jool itself. The translator then judges expiry on the TTL the packet arrived with.
+    fn hop_spent_before(&self) -> bool {
+        false
+    }
+
+    /// Will the host's kernel spend one hop of what the translator emits? True for jool-daemon,
+    /// whose output is written into the TUN and forwarded from there. Jool sends its output
+    /// directly, so the translator is exactly one router hop; to stay one hop, the translator
+    /// then writes the TTL one higher than Jool would, for the kernel to take back.
+    fn hop_spent_after(&self) -> bool {
         false
     }
 
     /// The TTL / hop limit the translator gives a packet it originates (ICMP errors, TCP
-    /// probes): the kernel's default 64, plus the hop the kernel will spend forwarding it out of
-    /// the TUN when [`kernel_forwards_around`](Host::kernel_forwards_around).
+    /// probes): the kernel's default 64, plus the hop the kernel will spend forwarding it
+    /// ([`hop_spent_after`](Host::hop_spent_after)).
     fn originated_ttl(&self) -> u8 {
-        64 + u8::from(self.kernel_forwards_around())
+        64 + u8::from(self.hop_spent_after())
     }
 
     /// Wall-clock time, ms since the Unix epoch, for the date in log lines (an input: the core
@@ -77,8 +82,10 @@ pub struct StaticHost {
     pub mtu6: u32,
     /// RNG state (never zero).
     pub rng: u32,
-    /// What [`Host::kernel_forwards_around`] answers (the daemon's TUN datapath: true).
-    pub kernel_forwards_around: bool,
+    /// What [`Host::hop_spent_before`] answers (the daemon's TUN datapath: true).
+    pub hop_spent_before: bool,
+    /// What [`Host::hop_spent_after`] answers (the daemon: true).
+    pub hop_spent_after: bool,
     /// What [`Host::wall_clock_ms`] answers (`jool-translate`: the capture's timestamp).
     pub wall_clock_ms: u64,
     /// The `logging-bib` / `logging-session` lines received, oldest first; the owner drains them.
@@ -93,7 +100,8 @@ impl Default for StaticHost {
             mtu4: 1500,
             mtu6: 1500,
             rng: 0x2545_F491,
-            kernel_forwards_around: false,
+            hop_spent_before: false,
+            hop_spent_after: false,
             wall_clock_ms: 0,
             logs: Vec::new(),
         }
@@ -119,8 +127,11 @@ impl Host for StaticHost {
     fn mtu6(&self, _dst: Ipv6Addr) -> u32 {
         self.mtu6
     }
-    fn kernel_forwards_around(&self) -> bool {
-        self.kernel_forwards_around
+    fn hop_spent_before(&self) -> bool {
+        self.hop_spent_before
+    }
+    fn hop_spent_after(&self) -> bool {
+        self.hop_spent_after
     }
     fn log(&mut self, line: &str) {
         self.logs.push(line.to_string());

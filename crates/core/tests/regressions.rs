@@ -89,7 +89,8 @@ fn translate_with(host: &mut StaticHost, packet: &[u8]) -> (Verdict, PacketBuf, 
 #[test]
 fn stays_one_hop_when_the_kernel_forwards_around_the_translator() {
     let mut host = StaticHost {
-        kernel_forwards_around: true,
+        hop_spent_before: true,
+        hop_spent_after: true,
         local6: vec!["2001:db8::1".parse().unwrap()],
         ..Default::default()
     };
@@ -120,4 +121,23 @@ fn stays_one_hop_when_the_kernel_forwards_around_the_translator() {
     let (verdict, _, reply) = translate_with(&mut plain, &echo6(1));
     assert_eq!(verdict, Verdict::Drop(jool_core::Jstat::Ttl64));
     assert_eq!(reply.bytes()[7], 64);
+}
+
+/// jool-daemon's iptables framework: NFQUEUE hands the packet over in PREROUTING (no hop spent
+/// yet) and the translated packet is forwarded out of the TUN (one hop).
+#[test]
+fn stays_one_hop_when_the_kernel_forwards_only_the_output() {
+    let mut host = StaticHost {
+        hop_spent_after: true,
+        local6: vec!["2001:db8::1".parse().unwrap()],
+        ..Default::default()
+    };
+    // Arrived with 64: written with 64, leaves with 63.
+    let (verdict, pkt, _) = translate_with(&mut host, &echo6(64));
+    assert_eq!(verdict, Verdict::Translated);
+    assert_eq!(pkt.bytes()[8], 64);
+    // Arrived with 1: expired here.
+    let (verdict, _, reply) = translate_with(&mut host, &echo6(1));
+    assert_eq!(verdict, Verdict::Drop(jool_core::Jstat::Ttl64));
+    assert_eq!(reply.bytes()[7], 65);
 }

@@ -113,16 +113,15 @@ pub fn untranslatable(stat: Jstat) -> Fail {
 /// RFC 7915 §4.1 / §5.1: the translator is a router; it refuses a packet that arrived with a
 /// TTL / hop limit of 0 or 1, and otherwise decrements it. Returns the value to write in the
 /// translated header, `None` when the packet expired. `read` is the value in the packet as the
-/// translator got it; see [`Host::kernel_forwards_around`] for the daemon's datapath, whose
-/// kernel spends one hop before and one after the translator.
+/// translator got it; the daemon's kernel may have spent a hop before the translator
+/// ([`Host::hop_spent_before`]) and may spend one after it ([`Host::hop_spent_after`]).
 pub(crate) fn next_hop_ttl(host: &dyn crate::host::Host, read: u8) -> Option<u8> {
-    let around = host.kernel_forwards_around();
-    let arrived = if around { read.saturating_add(1) } else { read };
+    let arrived = read.saturating_add(u8::from(host.hop_spent_before()));
     if arrived <= 1 {
         return None;
     }
-    // The outgoing value Jool writes is `arrived - 1`; the kernel will take one more away.
-    Some(if around { arrived } else { arrived - 1 })
+    // Jool writes `arrived - 1`; give back the hop the kernel will take after us.
+    Some(arrived - 1 + u8::from(host.hop_spent_after()))
 }
 
 /// Maps a wire parsing error of an IPv6 packet to its counter.

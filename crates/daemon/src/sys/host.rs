@@ -97,6 +97,8 @@ pub struct NsHost<'a> {
     pub snap: &'a HostSnapshot,
     /// xorshift32 state (never zero).
     pub rng: &'a mut u32,
+    /// The packet came from NFQUEUE (PREROUTING, no hop spent yet), not from the TUN.
+    pub queued: bool,
 }
 
 /// A nonzero seed from the OS.
@@ -170,9 +172,14 @@ impl Host for NsHost<'_> {
     }
 
     /// Packets reach the TUN through the kernel's forwarding (a route, or nftables `fwd`),
-    /// which already spent one hop, and what the daemon writes into the TUN is forwarded
-    /// again: the core compensates so that the translator stays one router hop.
-    fn kernel_forwards_around(&self) -> bool {
+    /// which already spent one hop; NFQUEUE hands them over in PREROUTING, before any.
+    fn hop_spent_before(&self) -> bool {
+        !self.queued
+    }
+
+    /// What the daemon writes into the TUN is forwarded by the kernel: one more hop. The core
+    /// compensates so that the translator stays one router hop, as Jool is.
+    fn hop_spent_after(&self) -> bool {
         true
     }
 }
@@ -207,6 +214,7 @@ mod tests {
         let h = NsHost {
             snap: &s,
             rng: &mut rng,
+            queued: false,
         };
         assert!(h.is_local4("192.0.2.1".parse().unwrap()));
         assert!(h.is_local4("192.0.2.255".parse().unwrap()));
@@ -222,6 +230,7 @@ mod tests {
         let h = NsHost {
             snap: &s,
             rng: &mut rng,
+            queued: false,
         };
         assert_eq!(
             h.source4("198.51.100.9".parse().unwrap()),
@@ -251,6 +260,7 @@ mod tests {
         let h = NsHost {
             snap: &s,
             rng: &mut rng,
+            queued: false,
         };
         assert_eq!(h.mtu4("192.0.2.8".parse().unwrap()), 1400);
         let tiny = HostSnapshot::new(Vec::new(), [1000]);
@@ -258,6 +268,7 @@ mod tests {
         let mut h = NsHost {
             snap: &tiny,
             rng: &mut rng,
+            queued: false,
         };
         assert_eq!(h.mtu6(Ipv6Addr::LOCALHOST), 1280);
         assert_eq!(h.source4(Ipv4Addr::LOCALHOST), None);
@@ -265,15 +276,22 @@ mod tests {
     }
 
     #[test]
-    fn tells_the_core_the_kernel_forwards_around_the_tun() {
+    fn tells_the_core_which_hops_the_kernel_spends() {
         let s = snap();
         let mut rng = 1;
         let h = NsHost {
             snap: &s,
             rng: &mut rng,
+            queued: false,
         };
-        assert!(h.kernel_forwards_around());
+        assert!(h.hop_spent_before() && h.hop_spent_after());
         // 64 once the kernel has forwarded it out of the TUN.
         assert_eq!(h.originated_ttl(), 65);
+        let q = NsHost {
+            snap: &s,
+            rng: &mut rng,
+            queued: true,
+        };
+        assert!(!q.hop_spent_before() && q.hop_spent_after());
     }
 }

@@ -220,12 +220,20 @@ impl Inner {
         t: &Translator,
         rng: &mut u32,
         stats: &Mutex<Stats>,
-        mark: u32,
+        from: Source,
         bufs: &mut (PacketBuf, PacketBuf),
     ) -> bool {
         let (pkt, reply) = (&mut bufs.0, &mut bufs.1);
         let snap = self.snap.load();
-        let mut host = NsHost { snap: &snap, rng };
+        let (mark, queued) = match from {
+            Source::Tun => (0, false),
+            Source::Queue { mark } => (mark, true),
+        };
+        let mut host = NsHost {
+            snap: &snap,
+            rng,
+            queued,
+        };
         let verdict = t.handle(
             clock::now_ms(),
             &mut host,
@@ -271,34 +279,22 @@ fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>) {
         let Some(bytes) = buf.get(..n) else { continue };
         bufs.0.load(bytes);
         let t = inner.inst.translator();
-        if inner.translate(&tun, &t, &mut rng, &stats, 0, &mut bufs) {
+        if inner.translate(&tun, &t, &mut rng, &stats, Source::Tun, &mut bufs) {
             inner.send(&tun, bufs.0.bytes());
         }
     }
 }
 
-/// The iptables framework's packets come from PREROUTING, before the kernel's forwarding
-/// spent a hop of their TTL / hop limit, unlike the netfilter framework's, which reach the TUN
-/// through a route or nftables `fwd`. The translator's host says the kernel forwards around
-/// it (it does afterwards on both frameworks: what is written into the TUN is forwarded), so
-/// the hop the kernel did not spend before is spent here, on the copy being translated (an
-/// accepted packet goes on as the kernel holds it): the translator stays exactly one router
-/// hop, and judges expiry on the value the packet arrived with (RFC 7915 §4.1, §5.1). A packet
-/// with 0 keeps 0. ICMP errors the translator originates quote this copy.
-fn spend_prerouting_hop(pkt: &mut [u8]) {
-    match pkt.first().map(|b| b >> 4) {
-        Some(4) if pkt.len() >= 20 && pkt[8] > 0 => {
-            let (ttl, proto) = (pkt[8], pkt[9]);
-            let csum = u16::from_be_bytes([pkt[10], pkt[11]]);
-            let old = u16::from_be_bytes([ttl, proto]);
-            let new = u16::from_be_bytes([ttl - 1, proto]);
-            pkt[8] = ttl - 1;
-            let csum = jool_wire::checksum::update16(csum, old, new);
-            pkt[10..12].copy_from_slice(&csum.to_be_bytes());
-        }
-        Some(6) if pkt.len() >= 40 => pkt[7] = pkt[7].saturating_sub(1),
-        _ => {}
-    }
+/// Where a packet reached the instance.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    /// Read from the TUN (netfilter framework): routed or `fwd`ed there by the kernel.
+    Tun,
+    /// From NFQUEUE (iptables framework), in PREROUTING, with the packet's mark.
+    Queue {
+        /// `skb->mark`: selects the pool4 set.
+        mark: u32,
+    },
 }
 
 /// Reads the NFQUEUE until shutdown; verdicts per the iptables framework.
@@ -324,9 +320,15 @@ fn queue_worker(inner: Arc<Inner>, mut queue: NfQueue, tun: Arc<Tun>) {
         let accept = match buf.get(qp.payload.clone()) {
             Some(bytes) => {
                 bufs.0.load(bytes);
-                spend_prerouting_hop(bufs.0.bytes_mut());
                 let t = inner.inst.translator();
-                inner.translate(&tun, &t, &mut rng, &stats, qp.mark, &mut bufs)
+                inner.translate(
+                    &tun,
+                    &t,
+                    &mut rng,
+                    &stats,
+                    Source::Queue { mark: qp.mark },
+                    &mut bufs,
+                )
             }
             None => true,
         };
@@ -448,6 +450,7 @@ impl Runtime for SysRuntime {
         let mut host = NsHost {
             snap: &snap,
             rng: &mut rng,
+            queued: false,
         };
         let mut stats = lock(&inner.timer_stats);
         inner
@@ -463,6 +466,7 @@ impl Runtime for SysRuntime {
         let mut host = NsHost {
             snap: &snap,
             rng: &mut rng,
+            queued: false,
         };
         let mut stats = lock(&inner.timer_stats);
         inner
@@ -493,63 +497,5 @@ impl Runtime for SysRuntime {
 impl Drop for SysRuntime {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::spend_prerouting_hop;
-
-    /// IPv4 header 192.0.2.1 → 198.51.100.2, UDP, TTL 64, with its checksum.
-    const V4: [u8; 20] = [
-        0x45, 0, 0, 28, 0x12, 0x34, 0x40, 0, 64, 17, 0x3c, 0x66, 192, 0, 2, 1, 198, 51, 100, 2,
-    ];
-
-    fn header_sum_ok(h: &[u8]) -> bool {
-        let sum: u32 = h
-            .chunks(2)
-            .map(|w| u32::from(u16::from_be_bytes([w[0], w[1]])))
-            .sum();
-        let folded = (sum & 0xffff) + (sum >> 16);
-        (folded & 0xffff) + (folded >> 16) == 0xffff
-    }
-
-    #[test]
-    fn spends_one_ipv4_hop_keeping_the_header_checksum_valid() {
-        assert!(header_sum_ok(&V4), "the vector's checksum");
-        let mut p = V4;
-        spend_prerouting_hop(&mut p);
-        assert_eq!(p[8], 63);
-        assert!(header_sum_ok(&p));
-        assert_eq!(&p[..8], &V4[..8]);
-        assert_eq!(&p[12..], &V4[12..]);
-    }
-
-    #[test]
-    fn spends_one_ipv6_hop_and_never_goes_below_zero() {
-        let mut p = [0u8; 40];
-        p[0] = 0x60;
-        p[7] = 2;
-        spend_prerouting_hop(&mut p);
-        assert_eq!(p[7], 1);
-        p[7] = 0;
-        spend_prerouting_hop(&mut p);
-        assert_eq!(p[7], 0);
-        let mut z = V4;
-        z[8] = 0;
-        let before = z;
-        spend_prerouting_hop(&mut z);
-        assert_eq!(z, before);
-    }
-
-    #[test]
-    fn leaves_truncated_and_unknown_packets_alone() {
-        let mut short = [0x45u8, 0, 0, 28, 0, 0, 0, 0, 64];
-        spend_prerouting_hop(&mut short);
-        assert_eq!(short[8], 64);
-        let mut other = [0x50u8; 40];
-        spend_prerouting_hop(&mut other);
-        assert_eq!(other, [0x50u8; 40]);
-        spend_prerouting_hop(&mut []);
     }
 }
