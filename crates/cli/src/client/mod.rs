@@ -9,12 +9,14 @@
 //! ```
 //!
 //! Every step returns text instead of printing, so the grammar, the option parser and every
-//! formatter are unit-tested against literal output. The Jool 3.x flag syntax will get its
-//! own entry point next to [`grammar::parse`]; both produce a [`command::Invocation`].
+//! formatter are unit-tested against literal output. The Jool 3.x flag syntax (`jool --pool6
+//! --add P`) has its own entry point, [`legacy::run`], tried first: it maps a 3.x line to
+//! one or more 4.x requests and prints the answers in 3.x's shapes.
 
 pub mod args;
 pub mod command;
 pub mod grammar;
+pub mod legacy;
 pub mod output;
 pub mod report;
 pub mod run;

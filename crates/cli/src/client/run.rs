@@ -25,6 +25,9 @@ pub fn main(t: XlatorType) -> ExitCode {
 
 /// Runs the client of type `t` on `args` (without the program name).
 pub fn run(t: XlatorType, args: &[String], send: &mut Send<'_>, resolver: &dyn Resolver) -> Report {
+    if let Some(report) = super::legacy::run(t, args, send, resolver) {
+        return report;
+    }
     let parsed = match grammar::parse(t, args) {
         Ok(p) => p,
         Err(report) => return report,
