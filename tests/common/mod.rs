@@ -10,6 +10,8 @@
 // Each test file uses a subset of these helpers.
 #![allow(dead_code)]
 
+pub mod two_nat64;
+
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
