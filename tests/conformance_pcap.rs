@@ -124,11 +124,11 @@ fn run_group(n: usize, cfg: &Cfg, host: &HostSpec, group: &[&Vector]) -> Vec<Str
                 "{} output records, want {}: {:?}",
                 mine.len(),
                 want.len(),
-                mine.iter().map(|b| vectors::hex(b)).collect::<Vec<_>>()
+                mine.iter().map(|b| builders::hex(b)).collect::<Vec<_>>()
             ));
         } else {
             for (got, (what, w, ignore)) in mine.iter().zip(want) {
-                if let Err(e) = vectors::compare(what, got, w, ignore) {
+                if let Err(e) = builders::compare(what, got, w, ignore) {
                     errors.push(e);
                 }
             }

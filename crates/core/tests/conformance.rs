@@ -79,7 +79,7 @@ fn run(v: &Vector) -> Result<(), String> {
     }
     match (v.expect, &v.output) {
         (Expect::Translated, Some(want)) if matches!(verdict, Verdict::Translated) => {
-            if let Err(e) = vectors::compare("output", pkt.bytes(), want, &v.ignore) {
+            if let Err(e) = builders::compare("output", pkt.bytes(), want, &v.ignore) {
                 errors.push(e);
             }
         }
@@ -90,13 +90,13 @@ fn run(v: &Vector) -> Result<(), String> {
     }
     match &v.reply {
         Some(want) => {
-            if let Err(e) = vectors::compare("ICMP error", reply.bytes(), want, &v.reply_ignore) {
+            if let Err(e) = builders::compare("ICMP error", reply.bytes(), want, &v.reply_ignore) {
                 errors.push(e);
             }
         }
         None if !reply.is_empty() => errors.push(format!(
             "unexpected ICMP error: {}",
-            vectors::hex(reply.bytes())
+            builders::hex(reply.bytes())
         )),
         None => {}
     }
@@ -107,7 +107,7 @@ fn run(v: &Vector) -> Result<(), String> {
             v.name,
             v.rfc,
             v.sentence,
-            vectors::hex(&v.input),
+            builders::hex(&v.input),
             errors.join("\n  ")
         )),
     }

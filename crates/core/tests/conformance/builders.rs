@@ -454,3 +454,60 @@ pub fn ipv4_header_ok(b: &[u8]) -> bool {
     let ihl = usize::from(b.first().map_or(0, |v| v & 0xf)) * 4;
     ihl >= 20 && b.len() >= ihl && csum_ok(&b[..ihl], 0)
 }
+
+/// Compares `got` with `want`, skipping `ignore`, then checks the integrity of what was
+/// skipped: an ignored IPv4 header checksum (offset 10) must still verify, and so must an
+/// ignored ICMPv4 checksum (22) and an ignored inner IPv4 header checksum (38).
+pub fn compare(what: &str, got: &[u8], want: &[u8], ignore: &[usize]) -> Result<(), String> {
+    let mut diffs = Vec::new();
+    for i in 0..got.len().max(want.len()) {
+        if ignore.contains(&i) {
+            continue;
+        }
+        let (g, w) = (got.get(i), want.get(i));
+        if g != w {
+            diffs.push(format!(
+                "@{i}: got {} want {}",
+                g.map_or("--".into(), |b| format!("{b:02x}")),
+                w.map_or("--".into(), |b| format!("{b:02x}"))
+            ));
+        }
+    }
+    if !diffs.is_empty() || got.len() != want.len() {
+        let shown: Vec<&String> = diffs.iter().take(12).collect();
+        return Err(format!(
+            "{what}: {} bytes (want {}), {} differing bytes: {:?}\n  got:  {}\n  want: {}",
+            got.len(),
+            want.len(),
+            diffs.len(),
+            shown,
+            hex(got),
+            hex(want)
+        ));
+    }
+    if got.first().is_some_and(|b| b >> 4 == 4) {
+        if ignore.contains(&10) && !ipv4_header_ok(got) {
+            return Err(format!("{what}: bad IPv4 header checksum: {}", hex(got)));
+        }
+        let ihl = usize::from(got[0] & 0xf) * 4;
+        if ignore.contains(&22) && !csum_ok(&got[ihl.min(got.len())..], 0) {
+            return Err(format!("{what}: bad ICMPv4 checksum: {}", hex(got)));
+        }
+        if ignore.contains(&38) && !ipv4_header_ok(got.get(28..).unwrap_or(&[])) {
+            return Err(format!(
+                "{what}: bad inner IPv4 header checksum: {}",
+                hex(got)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Hex dump (first 96 bytes).
+pub fn hex(b: &[u8]) -> String {
+    let mut s: String = b.iter().take(96).map(|x| format!("{x:02x}")).collect();
+    if b.len() > 96 {
+        s.push_str("...");
+    }
+    s
+}

@@ -8,7 +8,7 @@ use jool_core::globals::{self, Globals};
 use jool_core::nat64::{L4Proto, Pool4, PortRange, Taddr4, Taddr6};
 use jool_core::{Jstat, Nat64, Nat64Config, PacketBuf, StaticHost, Stats, Verdict};
 
-use crate::builders::{a4, a6};
+use crate::builders::{self, a4, a6};
 use crate::vectors::{self, Action, Cfg, Expect, PacketStep, Scenario, Vars};
 
 fn proto(p: &str) -> L4Proto {
@@ -104,7 +104,7 @@ fn packet(
                 vars.0.insert(l.var, v);
             }
             if let Some(want) = &p.output {
-                if let Err(e) = vectors::compare("output", pkt.bytes(), &want(vars), &p.ignore) {
+                if let Err(e) = builders::compare("output", pkt.bytes(), &want(vars), &p.ignore) {
                     errors.push(e);
                 }
             }
@@ -117,14 +117,14 @@ fn packet(
     match &p.reply {
         Some(want) => {
             if let Err(e) =
-                vectors::compare("ICMP error", reply.bytes(), &want(vars), &p.reply_ignore)
+                builders::compare("ICMP error", reply.bytes(), &want(vars), &p.reply_ignore)
             {
                 errors.push(e);
             }
         }
         None if !reply.is_empty() => errors.push(format!(
             "unexpected ICMP error: {}",
-            vectors::hex(reply.bytes())
+            builders::hex(reply.bytes())
         )),
         None => {}
     }
@@ -132,7 +132,7 @@ fn packet(
         true => Ok(()),
         false => Err(format!(
             "input {}\n  {}",
-            vectors::hex(&input),
+            builders::hex(&input),
             errors.join("\n  ")
         )),
     }
@@ -157,14 +157,14 @@ pub fn run(s: &Scenario) -> Result<(), String> {
                         "timers emitted {} packets, want {}: {:?}",
                         got.len(),
                         want.len(),
-                        got.iter().map(|b| vectors::hex(b)).collect::<Vec<_>>()
+                        got.iter().map(|b| builders::hex(b)).collect::<Vec<_>>()
                     ))
                 } else {
                     got.iter()
                         .zip(want)
                         .enumerate()
                         .try_for_each(|(k, (g, (w, ign)))| {
-                            vectors::compare(&format!("emitted packet {k}"), g, &w(&vars), ign)
+                            builders::compare(&format!("emitted packet {k}"), g, &w(&vars), ign)
                         })
                 }
             }
