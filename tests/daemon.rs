@@ -502,6 +502,24 @@ impl Topology {
         Topology { world, xlat }
     }
 
+    /// `instance add --netfilter --pool6 2001:db8:64::/96` of type `xlator` in `xlat`, and the
+    /// route to that pool6 in `world`.
+    fn add_pool6_instance(&self, d: &Daemon, xlator: Xlator) {
+        let add = add(FrameworkDto::Netfilter, Some("2001:db8:64::/96"));
+        assert_eq!(
+            self.xlat.request(&d.socket, xlator, "default", add),
+            Response::Ok
+        );
+        self.world.ip(&[
+            "-6",
+            "route",
+            "add",
+            "2001:db8:64::/96",
+            "via",
+            "2001:db8:1::1",
+        ]);
+    }
+
     /// One UDP datagram from `client` (in `world`) to `dst`, received by a server bound to
     /// `server` (in `world` too, the translator in between both ways), and its answer.
     /// Returns (the source the server saw, the source the client saw).
@@ -574,19 +592,7 @@ fn nat64_translates_udp_both_ways_through_the_implicit_pool4() {
     require_root!();
     let t = Topology::new();
     let d = Daemon::start();
-    let add = add(FrameworkDto::Netfilter, Some("2001:db8:64::/96"));
-    assert_eq!(
-        t.xlat.request(&d.socket, Xlator::Nat64, "default", add),
-        Response::Ok
-    );
-    t.world.ip(&[
-        "-6",
-        "route",
-        "add",
-        "2001:db8:64::/96",
-        "via",
-        "2001:db8:1::1",
-    ]);
+    t.add_pool6_instance(&d, Xlator::Nat64);
     let (at_server, at_client) = t.udp_exchange(
         "[2001:db8:1::8]:0",
         "[2001:db8:64::192.0.2.8]:5000",

@@ -177,19 +177,7 @@ fn untranslatable_packet_to_pool6_is_handed_back_once_and_the_kernel_answers() {
     require_root!();
     let t = Topology::new();
     let d = Daemon::start();
-    let add = add(FrameworkDto::Netfilter, Some("2001:db8:64::/96"));
-    assert_eq!(
-        t.xlat.request(&d.socket, Xlator::Siit, "default", add),
-        Response::Ok
-    );
-    t.world.ip(&[
-        "-6",
-        "route",
-        "add",
-        "2001:db8:64::/96",
-        "via",
-        "2001:db8:1::1",
-    ]);
+    t.add_pool6_instance(&d, Xlator::Siit);
     let icmp = raw_socket(&t.world, AddressFamily::INET6, ipproto::ICMPV6);
     // 2001:db8:1::8 is in neither pool6 nor the EAMT: SIIT cannot translate the source
     // (JSTAT64_SRC) and hands the packet back; the translator's namespace has no other route
@@ -233,19 +221,7 @@ fn nat64_is_exactly_one_hop_each_way() {
     require_root!();
     let t = Topology::new();
     let d = Daemon::start();
-    let add = add(FrameworkDto::Netfilter, Some("2001:db8:64::/96"));
-    assert_eq!(
-        t.xlat.request(&d.socket, Xlator::Nat64, "default", add),
-        Response::Ok
-    );
-    t.world.ip(&[
-        "-6",
-        "route",
-        "add",
-        "2001:db8:64::/96",
-        "via",
-        "2001:db8:1::1",
-    ]);
+    t.add_pool6_instance(&d, Xlator::Nat64);
     assert_one_hop_each_way(&t);
 }
 
@@ -301,19 +277,7 @@ fn nat64_translates_icmp_port_unreachable_back_to_the_ipv6_client() {
     require_root!();
     let t = Topology::new();
     let d = Daemon::start();
-    let add = add(FrameworkDto::Netfilter, Some("2001:db8:64::/96"));
-    assert_eq!(
-        t.xlat.request(&d.socket, Xlator::Nat64, "default", add),
-        Response::Ok
-    );
-    t.world.ip(&[
-        "-6",
-        "route",
-        "add",
-        "2001:db8:64::/96",
-        "via",
-        "2001:db8:1::1",
-    ]);
+    t.add_pool6_instance(&d, Xlator::Nat64);
     let icmp6 = raw_socket(&t.world, AddressFamily::INET6, ipproto::ICMPV6);
     // Nobody listens on 192.0.2.8:5999: the server's kernel answers ICMPv4 3/3 to the mask
     // (192.0.2.1, a port of the implicit pool4), which the steering sends to the TUN and the
