@@ -26,6 +26,7 @@ pub mod globals;
 pub mod host;
 pub mod nat64;
 pub mod nat64_instance;
+pub mod offload;
 pub mod packet;
 pub mod prefix;
 pub mod siit;

@@ -1,5 +1,7 @@
 //! A reusable packet buffer with headroom, so IPv4→IPv6 growth is an in-place prepend.
 
+use crate::offload::Offload;
+
 /// Bytes reserved in front of the packet: IPv4→IPv6 grows the outer header by 20 bytes,
 /// a Fragment header adds 8, and the inner packet of an ICMP error grows by as much again.
 pub const HEADROOM: usize = 128;
@@ -14,6 +16,7 @@ pub struct PacketBuf {
     buf: Box<[u8]>,
     start: usize,
     end: usize,
+    offload: Offload,
 }
 
 impl Default for PacketBuf {
@@ -37,6 +40,7 @@ impl PacketBuf {
             buf: vec![0u8; HEADROOM + MAX_PACKET + HEADROOM].into_boxed_slice(),
             start: HEADROOM,
             end: HEADROOM,
+            offload: Offload::NONE,
         }
     }
 
@@ -46,12 +50,38 @@ impl PacketBuf {
         self.start = HEADROOM;
         self.end = HEADROOM + n;
         self.buf[self.start..self.end].copy_from_slice(&bytes[..n]);
+        self.offload = Offload::NONE;
     }
 
-    /// Empties the buffer.
+    /// Empties the buffer (and forgets its offloads).
     pub fn clear(&mut self) {
         self.start = HEADROOM;
         self.end = HEADROOM;
+        self.offload = Offload::NONE;
+    }
+
+    /// Empties the buffer and returns the room a packet is read into (`MAX_PACKET` bytes after
+    /// the headroom); [`set_len`](Self::set_len) then says how much of it was filled.
+    pub fn spare_mut(&mut self) -> &mut [u8] {
+        self.clear();
+        &mut self.buf[HEADROOM..HEADROOM + MAX_PACKET]
+    }
+
+    /// After [`spare_mut`](Self::spare_mut): the packet is its first `len` bytes (at most
+    /// `MAX_PACKET`).
+    pub fn set_len(&mut self, len: usize) {
+        self.start = HEADROOM;
+        self.end = HEADROOM + len.min(MAX_PACKET);
+    }
+
+    /// The offloads the packet carries (see [`crate::offload`]).
+    pub fn offload(&self) -> Offload {
+        self.offload
+    }
+
+    /// Sets the offloads the packet carries.
+    pub fn set_offload(&mut self, offload: Offload) {
+        self.offload = offload;
     }
 
     /// Length of the packet.

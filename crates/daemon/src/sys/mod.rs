@@ -5,6 +5,7 @@
 pub mod host;
 pub mod plan;
 pub mod policy;
+mod queue;
 mod runtime;
 
 pub use runtime::SysRuntime;

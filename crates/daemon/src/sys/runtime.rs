@@ -28,7 +28,6 @@ use jool_core::nat64::Events;
 use jool_core::{PacketBuf, Stats, Verdict};
 use jool_ctl::proto::FrameworkDto;
 use jool_datapath::netlink;
-use jool_datapath::nfqueue::RECV_BUF_LEN;
 use jool_datapath::{nft, steering, IpPrefix, NetNs, NfQueue, ShutdownHandle, Tun};
 use std::collections::BTreeSet;
 use std::io;
@@ -40,7 +39,7 @@ use std::time::Duration;
 /// Metric of the routes the daemon adds (the kernel's default for IPv6 user routes).
 const ROUTE_METRIC: u32 = 1024;
 /// Pause after an unexpected read error, so a persistent one cannot spin a core.
-const ERROR_PAUSE: Duration = Duration::from_millis(50);
+pub(super) const ERROR_PAUSE: Duration = Duration::from_millis(50);
 
 /// What is currently plumbed.
 #[derive(Default)]
@@ -49,9 +48,9 @@ struct Plumbed {
     ruleset: Option<String>,
 }
 
-struct Inner {
+pub(super) struct Inner {
     ns: Arc<NetNs>,
-    inst: Arc<Instance>,
+    pub(super) inst: Arc<Instance>,
     /// Taken (and so closed: device and routes gone) by `stop`.
     tun: Mutex<Option<Arc<Tun>>>,
     tun_name: String,
@@ -66,7 +65,7 @@ struct Inner {
     plumbed: Mutex<Plumbed>,
     timer_stats: Arc<Mutex<Stats>>,
     rng: Mutex<u32>,
-    stopped: AtomicBool,
+    pub(super) stopped: AtomicBool,
     send_errors: AtomicU64,
 }
 
@@ -214,7 +213,7 @@ impl Inner {
 
     /// Translates one packet; returns whether it was for the kernel to keep (hand-back /
     /// NF_ACCEPT). Output goes into the TUN.
-    fn translate(
+    pub(super) fn translate(
         &self,
         tun: &Tun,
         t: &Translator,
@@ -287,7 +286,7 @@ fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>) {
 
 /// Where a packet reached the instance.
 #[derive(Clone, Copy, Debug)]
-enum Source {
+pub(super) enum Source {
     /// Read from the TUN (netfilter framework): routed or `fwd`ed there by the kernel.
     Tun,
     /// From NFQUEUE (iptables framework), in PREROUTING, with the packet's mark.
@@ -295,50 +294,6 @@ enum Source {
         /// `skb->mark`: selects the pool4 set.
         mark: u32,
     },
-}
-
-/// Reads the NFQUEUE until shutdown; verdicts per the iptables framework.
-fn queue_worker(inner: Arc<Inner>, mut queue: NfQueue, tun: Arc<Tun>) {
-    let stats = inner.inst.stats.slot();
-    let mut buf = vec![0u8; RECV_BUF_LEN];
-    let mut bufs = (PacketBuf::new(), PacketBuf::new());
-    let mut rng = seed();
-    loop {
-        let qp = match queue.recv(&mut buf) {
-            Ok(qp) => qp,
-            Err(e) => {
-                if e.kind() == io::ErrorKind::ConnectionAborted
-                    || inner.stopped.load(Ordering::SeqCst)
-                {
-                    break;
-                }
-                log_warn!("instance '{}': NFQUEUE read failed: {e}", inner.inst.name);
-                std::thread::sleep(ERROR_PAUSE);
-                continue;
-            }
-        };
-        let accept = match buf.get(qp.payload.clone()) {
-            Some(bytes) => {
-                bufs.0.load(bytes);
-                let t = inner.inst.translator();
-                inner.translate(
-                    &tun,
-                    &t,
-                    &mut rng,
-                    &stats,
-                    Source::Queue { mark: qp.mark },
-                    &mut bufs,
-                )
-            }
-            None => true,
-        };
-        if let Err(e) = queue.verdict(qp.id, accept) {
-            log_warn!(
-                "instance '{}': NFQUEUE verdict failed: {e}",
-                inner.inst.name
-            );
-        }
-    }
 }
 
 impl SysRuntime {
@@ -413,7 +368,10 @@ impl SysRuntime {
         }
         if let Some(queue) = queue {
             let (i, t) = (Arc::clone(&inner), tun);
-            match spawn("nfq", Box::new(move || queue_worker(i, queue, t))) {
+            match spawn(
+                "nfq",
+                Box::new(move || super::queue::queue_worker(i, queue, t)),
+            ) {
                 Ok(h) => lock(&rt.threads).push(h),
                 Err(e) => {
                     rt.stop();
