@@ -1,8 +1,14 @@
 //! A sequence of packets through one stateful NAT64 instance, with time advancing between them:
-//! no input panics, every emitted packet is well-formed, and the state stays consistent.
+//! no input panics, every emitted packet is well-formed, and the state stays consistent. Each
+//! packet may carry a TUN offload (partial checksum, GSO; see `offloads::choose`), chosen by the
+//! spare bits of its record's mark byte.
 #![no_main]
 
+#[allow(dead_code)]
+mod offloads;
+
 use jool_core::globals::Globals;
+use jool_core::offload;
 use jool_core::nat64::pool4::{Pool4, PortRange};
 use jool_core::nat64::tuple::L4Proto;
 use jool_core::{Ipv4Prefix, Ipv6Prefix, Nat64, Nat64Config, PacketBuf, StaticHost, Stats, Verdict};
@@ -63,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
     let mut stats = Stats::default();
     let (mut pkt, mut reply) = (PacketBuf::new(), PacketBuf::new());
     let mut now = 0u64;
-    // Records: [advance seconds: u8][mark: u8][len: u16 BE][packet].
+    // Records: [advance seconds: u8][offload << 2 | mark: u8][len: u16 BE][packet].
     for _ in 0..64 {
         if rest.len() < 4 {
             break;
@@ -71,16 +77,26 @@ fuzz_target!(|data: &[u8]| {
         let advance = u64::from(rest[0]);
         let mark = u32::from(rest[1] & 3);
         let len = usize::from(u16::from_be_bytes([rest[2], rest[3]])).min(rest.len() - 4);
-        let packet = &rest[4..4 + len];
+        let mut packet = rest[4..4 + len].to_vec();
+        let (off, _) = offloads::choose(rest[1] >> 2, &mut packet);
+        let packet = &packet[..];
         rest = &rest[4 + len..];
         now += advance * 1000;
         nat64.expire(now, &mut host, &mut stats, &mut |out| assert!(well_formed(out)));
         pkt.load(packet);
-        match nat64.handle(now, &mut host, &mut stats, mark, &mut pkt, &mut reply) {
+        pkt.set_offload(off);
+        let split = offload::needs_split(&pkt);
+        let verdict = nat64.handle(now, &mut host, &mut stats, mark, &mut pkt, &mut reply);
+        match verdict {
             Verdict::Translated => assert!(well_formed(pkt.bytes()), "{:02x?}", pkt.bytes()),
             Verdict::Untranslatable(_) if is_fragment(packet) => assert!(well_formed(pkt.bytes())),
-            Verdict::Untranslatable(_) => assert_eq!(pkt.bytes(), packet, "hand-back must not modify"),
-            Verdict::Drop(_) | Verdict::Stolen(_) => {}
+            Verdict::Untranslatable(_) if off.is_none() => {
+                assert_eq!(pkt.bytes(), packet, "hand-back must not modify")
+            }
+            Verdict::Untranslatable(_) | Verdict::Drop(_) | Verdict::Stolen(_) => {}
+        }
+        if !(is_fragment(packet) && matches!(verdict, Verdict::Untranslatable(_))) {
+            offloads::check(packet, off, split, verdict, &pkt, &reply, (host.mtu4, host.mtu6));
         }
         if !reply.is_empty() {
             assert!(well_formed(reply.bytes()));

@@ -1,17 +1,23 @@
-//! Any bytes, any configuration: the SIIT translator must never panic, and whatever it emits
-//! must be a well-formed packet of the right family.
+//! Any bytes, any configuration, any TUN offload: the SIIT translator must never panic, and
+//! whatever it emits must be a well-formed packet of the right family. With a partial checksum,
+//! finishing the translated packet's checksum must give the translation of the finished packet;
+//! super-packets the datapath must split are split (`offload::split`) and translated one by one.
 #![no_main]
+
+mod offloads;
 
 use jool_core::addr::eamt::Eamt;
 use jool_core::config::SiitConfig;
 use jool_core::globals::{EamHairpinMode, Globals};
+use jool_core::offload::{self, Offload};
 use jool_core::{Ipv4Prefix, Ipv6Prefix, PacketBuf, Siit, StaticHost, Stats, Verdict};
 use libfuzzer_sys::fuzz_target;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 const POOL6_LENS: [u8; 6] = [32, 40, 48, 56, 64, 96];
 
-/// The first 8 bytes choose the configuration; the rest is the packet.
+/// The first 8 bytes choose the configuration (and, with their spare bits `knobs[5] >> 3` and
+/// `knobs[2] & 0x18`, the offload: see `offloads::choose`); the rest is the packet.
 fn config(knobs: &[u8; 8]) -> SiitConfig {
     let mut globals = Globals::default();
     if knobs[0] & 1 != 0 {
@@ -98,20 +104,71 @@ fuzz_target!(|data: &[u8]| {
     } else {
         packet
     };
+    let sel = (knobs[5] >> 3) | ((knobs[2] & 0x18) << 2);
+    let mut packet = packet.to_vec();
+    let (off, written) = offloads::choose(sel, &mut packet);
+    let packet = &packet[..];
     let siit = Siit::new(config(knobs));
-    let mut host = StaticHost {
+    let host = StaticHost {
         local4: vec![Ipv4Addr::new(198, 51, 100, 1)],
         local6: vec![Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)],
         mtu4: 1280 + u32::from(knobs[6]) * 8,
         mtu6: 1280 + u32::from(knobs[7]) * 8,
         ..Default::default()
     };
+    let mtu = (host.mtu4, host.mtu6);
     let mut stats = Stats::default();
     let mut pkt = PacketBuf::new();
     let mut reply = PacketBuf::new();
     pkt.load(packet);
+    pkt.set_offload(off);
+    let split = offload::needs_split(&pkt);
+    let verdict = siit.handle(&mut host.clone(), &mut stats, &mut pkt, &mut reply);
+    plain_checks(packet, off, verdict, &pkt, &reply);
+    offloads::check(packet, off, split, verdict, &pkt, &reply, mtu);
+
+    // A partial checksum (no GSO) holding what Linux leaves there: finishing the translation
+    // gives the translation of the finished packet (same host seed: same IPv4 IDs).
+    let whole = offloads::l4(packet).is_some_and(|(_, _, end)| end == packet.len());
+    if written && off.gso.is_none() && whole {
+        if let Some(fin) = offloads::finished(packet, off) {
+            let mut p2 = PacketBuf::new();
+            p2.load(&fin);
+            let v2 = siit.handle(&mut host.clone(), &mut stats, &mut p2, &mut reply);
+            assert_eq!(verdict, v2);
+            if verdict == Verdict::Translated {
+                assert!(offload::finish_csum(&mut pkt));
+                assert_eq!(
+                    offloads::normalized(pkt.bytes().to_vec()),
+                    offloads::normalized(p2.bytes().to_vec())
+                );
+            }
+        }
+    }
+
+    // What the datapath does with a super-packet it must split: each segment is a plain packet.
+    if split {
+        let mut sup = PacketBuf::new();
+        sup.load(packet);
+        sup.set_offload(off);
+        let mut seg = PacketBuf::new();
+        for i in 0..16 {
+            if !offload::split(&sup, i, &mut seg) {
+                break;
+            }
+            assert!(seg.offload().is_none());
+            let piece = seg.bytes().to_vec();
+            let v = siit.handle(&mut host.clone(), &mut stats, &mut seg, &mut reply);
+            plain_checks(&piece, Offload::NONE, v, &seg, &reply);
+            offloads::check(&piece, Offload::NONE, false, v, &seg, &reply, mtu);
+            assert!(v != Verdict::Translated || seg.offload().is_none());
+        }
+    }
+});
+
+/// The family checks of a plain translation.
+fn plain_checks(packet: &[u8], off: Offload, verdict: Verdict, pkt: &PacketBuf, reply: &PacketBuf) {
     let version = packet.first().map(|b| b >> 4);
-    let verdict = siit.handle(&mut host, &mut stats, &mut pkt, &mut reply);
     match verdict {
         Verdict::Translated => {
             // A translated packet has the other family (or the same, for an EAM hairpin).
@@ -123,11 +180,13 @@ fuzz_target!(|data: &[u8]| {
                 v => panic!("translated packet has version {v}"),
             }
         }
-        Verdict::Untranslatable(_) => assert_eq!(pkt.bytes(), packet, "hand-back must not modify the packet"),
-        Verdict::Drop(_) => {}
+        Verdict::Untranslatable(_) if off.is_none() => {
+            assert_eq!(pkt.bytes(), packet, "hand-back must not modify the packet")
+        }
+        Verdict::Untranslatable(_) | Verdict::Drop(_) | Verdict::Stolen(_) => {}
     }
     if !reply.is_empty() {
         // An originated ICMP error goes back in the incoming packet's family.
         assert_eq!(reply.bytes()[0] >> 4, version.unwrap());
     }
-});
+}

@@ -9,6 +9,7 @@
 
 use crate::config::SiitConfig;
 use crate::host::Host;
+use crate::offload;
 use crate::packet::PacketBuf;
 use crate::stats::{Jstat, Stats};
 use crate::translate::icmp_error::{self, Outcome};
@@ -39,6 +40,13 @@ impl Siit {
     /// Counters: JSTAT_RECEIVED6/4, the verdict's stat (JSTAT_SUCCESS on Translated), and
     /// JSTAT_ICMP6ERR_SUCCESS/JSTAT_ICMP4ERR_SUCCESS (or _FAILURE when no source address) when
     /// a reply is written.
+    ///
+    /// Offloads ([`crate::offload`]): `pkt` may carry a partial checksum and be a TCP GSO
+    /// super-packet; on `Translated`, `pkt.offload()` describes the translated packet (the
+    /// checksum still partial, `gso_size` possibly reduced); on `Untranslatable` the bytes and
+    /// offloads still describe the original. A packet that
+    /// [`needs_split`](crate::offload::needs_split) is dropped (JSTAT_UNKNOWN). `reply` never
+    /// carries offloads.
     pub fn handle(
         &self,
         host: &mut dyn Host,
@@ -63,6 +71,11 @@ impl Siit {
         // spec §3 manually-enabled: a disabled instance returns every packet to the kernel.
         if !self.config.globals.manually_enabled {
             return count(stats, Verdict::Untranslatable(Jstat::XlatorDisabled));
+        }
+        // TUN offloads (crate::offload): finish odd partial checksums, refuse what the
+        // datapath should have split. Plain packets: one test.
+        if let Err(stat) = offload::prepare(pkt) {
+            return count(stats, Verdict::Drop(stat));
         }
         let result = if is6 {
             self.handle6(host, stats, pkt)

@@ -16,7 +16,10 @@
 //! [`Host::log`], dated with [`Host::wall_clock_ms`].
 
 mod admin;
+mod ss;
 mod timers;
+
+pub use ss::{SsError, SsImport};
 
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
 
@@ -100,6 +103,8 @@ pub struct Nat64 {
     frags: Mutex<FragStore>,
     frag_limits: FragLimits,
     scratch: Mutex<Scratch>,
+    /// Session synchronization's queue (spec §8).
+    ss: Mutex<ss::SsState>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -160,6 +165,7 @@ impl Nat64 {
         db_cfg.shards = config.shards;
         db_cfg.max_sessions = config.max_sessions;
         let params = Params::from(&config.globals);
+        let ss = Mutex::new(ss::SsState::new(&config.globals));
         Ok(Nat64 {
             name: config.instance,
             db: Nat64Db::new(&db_cfg),
@@ -174,6 +180,7 @@ impl Nat64 {
             frags: Mutex::new(FragStore::default()),
             frag_limits: config.frag,
             scratch: Mutex::new(Scratch::default()),
+            ss,
         })
     }
 
@@ -224,6 +231,11 @@ impl Nat64 {
         if !live.xlat.globals.manually_enabled {
             return count(stats, Verdict::Untranslatable(Jstat::XlatorDisabled));
         }
+        // TUN offloads (crate::offload): finish odd partial checksums, refuse what the
+        // datapath should have split (so a partial/GSO packet is never a fragment).
+        if let Err(stat) = crate::offload::prepare(pkt) {
+            return count(stats, Verdict::Drop(stat));
+        }
         let mut reassembled = false;
         if is_fragment(pkt.bytes()) {
             match lock(&self.frags).offer(now, &self.frag_limits, pkt) {
@@ -268,6 +280,7 @@ impl Nat64 {
         let filter = self.filter(live, now);
         let session = filtering_and_updating::ipv6(&filter, host, mark, &inc)?;
         self.log_created(host, live, session.as_ref());
+        self.ss_note(live, host, now, session.as_ref());
         let out = compute_outgoing_tuple::ipv6(&self.db, &inc, session, reassembled)?;
         if !hairpinning::is_hairpin(&live.pool4, inc.tuple.proto, &out) {
             return xlat64::translate_nat64(&live.xlat, host, pkt, out);
@@ -312,6 +325,7 @@ impl Nat64 {
         let filter = self.filter(live, now);
         let session = filtering_and_updating::ipv4(&filter, &inc, so_bytes.unwrap_or(pkt.bytes()))?;
         self.log_created(host, live, session.as_ref());
+        self.ss_note(live, host, now, session.as_ref());
         let pool6 = live
             .xlat
             .globals

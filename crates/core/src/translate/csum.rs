@@ -36,6 +36,22 @@ pub fn l4_4to6(csum: u16, src4: Ipv4Addr, dst4: Ipv4Addr, src6: Ipv6Addr, dst6: 
     checksum::update(csum, addrs4(src4, dst4), addrs6(src6, dst6))
 }
 
+/// The value a partial (`CHECKSUM_PARTIAL`, virtio `NEEDS_CSUM`) TCP/UDP checksum field holds,
+/// given the partial sum of the pseudo-header: the sum folded, NOT complemented. The device
+/// adds every byte from the transport header on (this field included) and stores the
+/// complement.
+///
+/// What this relies on (Linux): the stack leaves `th->check = ~tcp_v4_check(len, s, d, 0)`
+/// (`__tcp_v4_send_check`; `tcp6_gro_complete` likewise for IPv6), i.e. this value with `len`
+/// the WHOLE transport length, also for a GSO super-packet; `tcp_gso_segment` then adjusts
+/// each segment's field by adding `~len` (its "oldlen", "the contribution of skb->len on the
+/// input skb TCP checksum") and the segment's own transport length before the device (or
+/// software) sums the segment. So for a super-packet the field must hold the pseudo-header
+/// sum over the super-packet's whole transport length, which is what the translator writes.
+pub fn partial(pseudo: u32) -> u16 {
+    checksum::fold(pseudo)
+}
+
 /// UDP transmits a computed zero as all ones (RFC 768; RFC 8200 §8.1).
 pub fn udp_nonzero(csum: u16) -> u16 {
     if csum == 0 {

@@ -8,6 +8,7 @@
 
 use crate::config::SiitConfig;
 use crate::host::Host;
+use crate::offload::{self, Carried, Gso, Offload, Shape};
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
 use crate::translate::addr_xlat::{addrs_4to6, Role};
@@ -16,7 +17,7 @@ use crate::translate::rfc4884::{self, ExtMode};
 use crate::translate::{be16, csum, drop, drop_icmp, err4, icmp46, put16, put32, IcmpErr, Step};
 use crate::translate::{IPV6_MIN_MTU, MAX_ICMP6_ERROR};
 use jool_wire::ipv4::unexpired_source_route;
-use jool_wire::{proto, Icmpv4Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
+use jool_wire::{checksum, proto, Icmpv4Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Length of the IPv6 header.
@@ -93,6 +94,9 @@ struct Plan {
     /// NAT64: the new (source, destination) ports / ICMP identifier.
     ports: Option<(u16, u16)>,
     l4: L4,
+    /// A partial TCP/UDP checksum (and TCP GSO, its `gso_size` fitted to the IPv6 MTU) carried
+    /// over to the IPv6 packet.
+    carry: Option<Carried>,
 }
 
 /// RFC 7915 §4.1 Next Header: "ICMPv4 (1) → ICMPv6 (58)"; everything else is copied.
@@ -122,7 +126,13 @@ pub fn translate(
     pkt: &mut PacketBuf,
     uturn: bool,
 ) -> Step<()> {
-    let plan = plan(cfg, Mode46::Siit { uturn }, host, pkt.bytes())?;
+    let plan = plan(
+        cfg,
+        Mode46::Siit { uturn },
+        host,
+        pkt.bytes(),
+        pkt.offload(),
+    )?;
     apply(cfg, pkt, &plan).ok_or(drop(Jstat::Unknown))
 }
 
@@ -136,11 +146,11 @@ pub fn translate_nat64(
     pkt: &mut PacketBuf,
     out: Out46,
 ) -> Step<()> {
-    let plan = plan(cfg, Mode46::Nat64(out), host, pkt.bytes())?;
+    let plan = plan(cfg, Mode46::Nat64(out), host, pkt.bytes(), pkt.offload())?;
     apply(cfg, pkt, &plan).ok_or(drop(Jstat::Unknown))
 }
 
-fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
+fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8], off: Offload) -> Step<Plan> {
     let (uturn, nat64) = match mode {
         Mode46::Siit { uturn } => (uturn, None),
         Mode46::Nat64(o) => (o.hairpin, Some(o)),
@@ -176,6 +186,12 @@ fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<P
             }));
         }
     }
+    // Offloads (crate::offload): `prepare` left them plain or in a shape carried over.
+    let mut carry = match offload::shape(off, protocol, frag.is_some(), ihl, seg) {
+        Shape::Plain => None,
+        Shape::Carried(c) => Some(c),
+        Shape::Odd => return Err(drop(Jstat::Unknown)),
+    };
     let is_error = first && protocol == proto::ICMP && jool_wire::icmpv4::is_error(seg[0]);
     let inner = if is_error {
         Some(parse_inner(seg)?)
@@ -222,10 +238,25 @@ fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<P
     }
     // spec §7.4: DF set and the translation exceeds the next-hop MTU → ICMPv4 3/4 with
     // MTU = max(576, nexthopMTU − 20). (ICMP errors are cut to 1280 bytes instead.)
+    // A TCP super-packet is judged by its segments (wire_len): each one leaves on its own.
     let out_len = H6 + if frag.is_some() { FRAG } else { 0 } + (len - ihl);
-    if !is_error && ip4.dont_frag() && out_len > mtu6 as usize {
+    let wire_len = carry.map_or(out_len, |c| c.wire_len(out_len, H6));
+    if !is_error && ip4.dont_frag() && wire_len > mtu6 as usize {
         let mtu = mtu6.saturating_sub(20).max(576);
         return Err(drop_icmp(Jstat::PktTooBig, IcmpErr::FragNeeded(mtu)));
+    }
+    // DF=0 super-packet whose segments exceed the IPv6 MTU: smaller segments instead of
+    // fragments (the TCP stream is only re-segmented). Like a plain DF=0 packet, the target is
+    // the next-hop MTU (the kernel fragments those at the route MTU, not lowest-ipv6-mtu).
+    if let Some(c) = carry.as_mut() {
+        if let (Some(g), true) = (c.gso, wire_len > mtu6 as usize) {
+            // mtu6 >= 1280 (checked above) and the TCP header is <= 60 bytes: size >= 1180.
+            let fit = (mtu6 as usize).saturating_sub(H6 + c.hdr_len).max(1);
+            c.gso = Some(Gso {
+                size: fit.min(usize::from(g.size)) as u16,
+                ..g
+            });
+        }
     }
     // RFC 7915 §4.1: "if an unexpired source route option is present, then the packet MUST
     // instead be discarded, and an ICMPv4 'Destination Unreachable, Source Route Failed'
@@ -247,7 +278,10 @@ fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<P
     } else {
         match protocol {
             proto::TCP => L4::Tcp,
-            proto::UDP if UdpPacket::new_unchecked(seg).checksum() != 0 => L4::Udp,
+            // A partial checksum field holds a pseudo-header sum, never "no checksum".
+            proto::UDP if carry.is_some() || UdpPacket::new_unchecked(seg).checksum() != 0 => {
+                L4::Udp
+            }
             // RFC 7915 §4.5: zero-checksum UDP. Computable only when the whole datagram is here.
             // spec §3: "NAT64 always computes" (it sees whole datagrams).
             proto::UDP
@@ -306,6 +340,7 @@ fn plan(cfg: &SiitConfig, mode: Mode46, host: &mut dyn Host, b: &[u8]) -> Step<P
         dst,
         ports,
         l4,
+        carry,
     })
 }
 
@@ -412,10 +447,13 @@ fn apply(cfg: &SiitConfig, pkt: &mut PacketBuf, p: &Plan) -> Option<()> {
     pkt.truncate(p.len);
     let l4 = p.ihl;
     let b = pkt.bytes_mut();
+    // A partial checksum is rewritten whole at the end: no incremental update (RFC 1624
+    // arithmetic assumes a complete checksum; the device sums the new ports itself).
+    let fix = p.carry.is_none();
     if let Some(ports) = p.ports {
         match p.l4 {
-            L4::Tcp => rewrite_ports(b, l4, csum::TCP_CSUM, ports, true),
-            L4::Udp => rewrite_ports(b, l4, csum::UDP_CSUM, ports, true),
+            L4::Tcp => rewrite_ports(b, l4, csum::TCP_CSUM, ports, fix),
+            L4::Udp => rewrite_ports(b, l4, csum::UDP_CSUM, ports, fix),
             // Computed from scratch below: the field must stay zero.
             L4::UdpAmend => rewrite_ports(b, l4, csum::UDP_CSUM, ports, false),
             L4::Echo(_) => rewrite_echo_id(b, l4, ports.0),
@@ -424,6 +462,7 @@ fn apply(cfg: &SiitConfig, pkt: &mut PacketBuf, p: &Plan) -> Option<()> {
     }
     match p.l4 {
         L4::Opaque | L4::UdpAmend => {}
+        L4::Tcp | L4::Udp if !fix => {}
         L4::Tcp => {
             let c = csum::l4_4to6(
                 super::be16(b, l4 + csum::TCP_CSUM),
@@ -484,6 +523,13 @@ fn apply(cfg: &SiitConfig, pkt: &mut PacketBuf, p: &Plan) -> Option<()> {
             put16(b, hdr + csum::UDP_CSUM, c);
         }
         _ => {}
+    }
+    if let Some(c) = p.carry {
+        // RFC 7915 §4.5 for a partial checksum: the pseudo-header sum of the IPv6 header,
+        // folded and not complemented, over the whole transport length (see csum::partial).
+        let sum = checksum::pseudo_v6(p.src, p.dst, p.protocol, payload_len as u32);
+        put16(b, hdr + usize::from(c.offset), csum::partial(sum));
+        pkt.set_offload(c.offload(hdr));
     }
     Some(())
 }

@@ -5,6 +5,7 @@
 
 use crate::config::SiitConfig;
 use crate::host::Host;
+use crate::offload::{self, Carried, Offload, Shape, MAX_IPV4_LEN};
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
 use crate::translate::addr_xlat::{addrs_6to4, Addrs64, Role};
@@ -13,7 +14,7 @@ use crate::translate::rfc4884::{self, ExtMode};
 use crate::translate::{be16, csum, drop, drop_icmp, err6, icmp64, put16, put32, IcmpErr, Step};
 use crate::translate::{DF_THRESHOLD, IPV6_MIN_MTU, MAX_ICMP4_ERROR};
 use jool_wire::ipv6::{walk_chain, FragmentInfo};
-use jool_wire::{proto, Icmpv6Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
+use jool_wire::{checksum, proto, Icmpv6Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
 use std::net::Ipv6Addr;
 
 /// The transport part of the plan.
@@ -78,6 +79,8 @@ struct Plan {
     /// NAT64: reassembled from fragments (DF clear, no MTU check).
     reassembled: bool,
     l4: L4,
+    /// A partial TCP/UDP checksum (and TCP GSO) carried over to the IPv4 packet.
+    carry: Option<Carried>,
 }
 
 /// RFC 7915 §5.1: "ICMPv6 (58) → ICMPv4 (1)"; everything else is copied.
@@ -92,7 +95,7 @@ fn proto_6to4(p: u8) -> u8 {
 /// Translates the IPv6 packet in `pkt` into IPv4, in place. `Ok(true)`: the result must be
 /// U-turned (RFC 7757 §4 intrinsic hairpinning).
 pub fn translate(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf) -> Step<bool> {
-    let plan = plan(cfg, Mode64::Siit, host, pkt.bytes())?;
+    let plan = plan(cfg, Mode64::Siit, host, pkt.bytes(), pkt.offload())?;
     let hairpin = match plan.l4 {
         L4::Error(e) => e.inner_addrs.hairpin,
         _ => plan.addrs.hairpin,
@@ -110,11 +113,11 @@ pub fn translate_nat64(
     pkt: &mut PacketBuf,
     out: Out64,
 ) -> Step<()> {
-    let plan = plan(cfg, Mode64::Nat64(out), host, pkt.bytes())?;
+    let plan = plan(cfg, Mode64::Nat64(out), host, pkt.bytes(), pkt.offload())?;
     apply(cfg, host, pkt, &plan).ok_or(drop(Jstat::Unknown))
 }
 
-fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<Plan> {
+fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8], off: Offload) -> Step<Plan> {
     let ip6 = Ipv6Packet::new_checked(b).map_err(err6)?;
     let len = jool_wire::ipv6::HEADER_LEN + usize::from(ip6.payload_len());
     let b = b.get(..len).ok_or(drop(Jstat::SkbTruncated))?;
@@ -140,6 +143,12 @@ fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<P
             _ => {}
         }
     }
+    // Offloads (crate::offload): `prepare` left them plain or in a shape carried over.
+    let carry = match offload::shape(off, l4_proto, frag.is_some(), l4_off, seg) {
+        Shape::Plain => None,
+        Shape::Carried(c) => Some(c),
+        Shape::Odd => return Err(drop(Jstat::Unknown)),
+    };
     let is_error = first && l4_proto == proto::ICMPV6 && jool_wire::icmpv6::is_error(seg[0]);
     let inner = if is_error {
         Some(parse_inner(seg)?)
@@ -188,10 +197,13 @@ fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<P
     // Jool checks the size first (spec §7.4): "IPv6 (first fragment) too big for next-hop IPv4
     // MTU → ICMPv6 2/0, MTU = max(1280, nexthopMTU+20); later fragments silently dropped".
     // ICMP errors are exempt: they are cut to 576 bytes.
+    // A TCP super-packet is judged by its segments (wire_len): each one leaves on its own.
+    // No IPv4 packet exceeds 65,535 bytes (RFC 791 §3.1), whatever the route's MTU.
+    let out_len = len - l4_off + jool_wire::ipv4::HEADER_LEN;
     if !is_error && !reassembled {
-        let mtu4 = host.mtu4(addrs.dst);
-        let out_len = len - l4_off + jool_wire::ipv4::HEADER_LEN;
-        if out_len > mtu4 as usize {
+        let mtu4 = host.mtu4(addrs.dst).min(MAX_IPV4_LEN as u32);
+        let wire_len = carry.map_or(out_len, |c| c.wire_len(out_len, 20));
+        if wire_len > mtu4 as usize {
             return Err(match first {
                 true => drop_icmp(
                     Jstat::PktTooBig,
@@ -200,6 +212,11 @@ fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<P
                 false => drop(Jstat::PktTooBig),
             });
         }
+    }
+    // A reassembled datagram (or a super-packet `needs_split` would have cut) too long for
+    // IPv4's Total Length.
+    if !is_error && out_len > MAX_IPV4_LEN {
+        return Err(drop(Jstat::PktTooBig));
     }
     // RFC 7915 §5.1 Time to Live: the translator is a router and decrements it.
     let Some(hop_limit) = super::next_hop_ttl(host, hop_limit) else {
@@ -264,6 +281,7 @@ fn plan(cfg: &SiitConfig, mode: Mode64, host: &mut dyn Host, b: &[u8]) -> Step<P
         ports,
         reassembled,
         l4,
+        carry,
     })
 }
 
@@ -374,16 +392,20 @@ fn apply(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf, p: &Plan) -
     pkt.truncate(p.len);
     let l4 = p.l4_off;
     let b = pkt.bytes_mut();
+    // A partial checksum is rewritten whole at the end: no incremental update (RFC 1624
+    // arithmetic assumes a complete checksum; the device sums the new ports itself).
+    let fix = p.carry.is_none();
     if let Some(ports) = p.ports {
         match p.l4 {
-            L4::Tcp => rewrite_ports(b, l4, csum::TCP_CSUM, ports, true),
-            L4::Udp => rewrite_ports(b, l4, csum::UDP_CSUM, ports, true),
+            L4::Tcp => rewrite_ports(b, l4, csum::TCP_CSUM, ports, fix),
+            L4::Udp => rewrite_ports(b, l4, csum::UDP_CSUM, ports, fix),
             L4::Echo(_) => rewrite_echo_id(b, l4, ports.0),
             _ => {}
         }
     }
     match p.l4 {
         L4::Opaque => {}
+        L4::Tcp | L4::Udp if !fix => {}
         L4::Tcp => {
             let c = csum::l4_6to4(
                 super::be16(b, l4 + csum::TCP_CSUM),
@@ -425,7 +447,10 @@ fn apply(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf, p: &Plan) -
         return None;
     }
     let total = pkt.len();
-    let df = p.frag.is_none() && total > DF_THRESHOLD && !p.reassembled;
+    // RFC 7915 §5.1 DF rule, on the length of each packet on the wire (a super-packet's
+    // segments: Linux copies DF into every one).
+    let wire_len = p.carry.map_or(total, |c| c.wire_len(total, 20));
+    let df = p.frag.is_none() && wire_len > DF_THRESHOLD && !p.reassembled;
     let id = ident(host, p.frag);
     let b = pkt.bytes_mut();
     write_ipv4(
@@ -443,6 +468,14 @@ fn apply(cfg: &SiitConfig, host: &mut dyn Host, pkt: &mut PacketBuf, p: &Plan) -
     if let L4::Error(_) = p.l4 {
         let c = csum::full_icmp4(&b[20..]);
         put16(b, 20 + csum::ICMP_CSUM, c);
+    }
+    if let Some(c) = p.carry {
+        // RFC 7915 §5.5 for a partial checksum: the pseudo-header sum of the IPv4 header,
+        // folded and not complemented, over the whole transport length (see csum::partial).
+        let l4_len = (total - 20) as u32;
+        let sum = checksum::pseudo_v4(p.addrs.src, p.addrs.dst, p.l4_proto, l4_len);
+        put16(b, 20 + usize::from(c.offset), csum::partial(sum));
+        pkt.set_offload(c.offload(20));
     }
     Some(())
 }
