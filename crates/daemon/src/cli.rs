@@ -4,7 +4,7 @@
 
 use crate::registry::Registry;
 use crate::server::{Listener, StartError};
-use crate::sys::SysPlumbing;
+use crate::sys::{SysPlumbing, MAX_WORKERS};
 use crate::{clock, log_error, log_info};
 use jool_ctl::transport;
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -16,11 +16,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "Usage: jool-daemon [--socket PATH] [--help] [--version]
+/// The help text; `jool-daemon --generate-man` (see `jool_cli::docs`) builds the man page
+/// from it.
+pub const USAGE: &str = "Usage: jool-daemon [--socket PATH] [--workers N] [--help] [--version]
 
 Hosts the jool (NAT64) and jool_siit (SIIT) instances of every network namespace.
 
   --socket PATH  control socket (default: $JOOL_SOCKET, else /run/jool/jool.sock)
+  --workers N    translating threads (and TUN queues) per instance, 1-16
+                 (default: one per CPU, at most 16)
   --help         print this help and exit
   --version      print the version and exit
 ";
@@ -29,6 +33,19 @@ enum Args {
     Run(Option<PathBuf>),
     Help,
     Version,
+}
+
+/// `--workers N`: 1 to [`MAX_WORKERS`].
+fn set_workers(n: &str) -> Result<(), String> {
+    match n.parse::<usize>() {
+        Ok(n) if (1..=MAX_WORKERS).contains(&n) => {
+            crate::sys::set_workers(n);
+            Ok(())
+        }
+        _ => Err(format!(
+            "--workers takes a number from 1 to {MAX_WORKERS}, not '{n}'."
+        )),
+    }
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -44,6 +61,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             s if s.starts_with("--socket=") => {
                 socket = Some(PathBuf::from(&s["--socket=".len()..]));
             }
+            "--workers" => {
+                let n = args.next().ok_or("--workers needs a number.")?;
+                set_workers(&n)?;
+            }
+            s if s.starts_with("--workers=") => set_workers(&s["--workers=".len()..])?,
             other => return Err(format!("Unexpected argument: '{other}'")),
         }
     }

@@ -32,10 +32,12 @@ pub mod nfqueue;
 pub mod nft;
 pub mod steering;
 pub mod tun;
+pub mod vnet;
 mod wake;
 
 pub use netlink::IpPrefix;
 pub use netns::NetNs;
 pub use nfqueue::{NfQueue, QueuedPacket};
-pub use tun::Tun;
+pub use tun::{Tun, TunConfig, TunQueue};
+pub use vnet::VnetHdr;
 pub use wake::ShutdownHandle;

@@ -3,12 +3,13 @@
 //! own with their policy rules, and nftables steering (netfilter framework).
 
 pub mod host;
+mod offload;
 pub mod plan;
 pub mod policy;
 mod queue;
 mod runtime;
 
-pub use runtime::SysRuntime;
+pub use runtime::{set_workers, SysRuntime, MAX_WORKERS};
 
 use crate::instance::Instance;
 use crate::plumbing::{Namespace, Plumbing};

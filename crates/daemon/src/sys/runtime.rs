@@ -17,6 +17,7 @@
 //! by the namespace's other tables.
 
 use super::host::{seed, HostSnapshot, NsHost};
+use super::offload::{offload_of, vnet_of, UnknownGso};
 use super::plan::{plan, Plan};
 use super::policy::{self, Policy};
 use super::snapshot;
@@ -25,13 +26,16 @@ use crate::plumbing::Runtime;
 use crate::{clock, log_error, log_warn};
 use arc_swap::ArcSwap;
 use jool_core::nat64::Events;
+use jool_core::offload;
+use jool_core::Jstat;
 use jool_core::{PacketBuf, Stats, Verdict};
 use jool_ctl::proto::FrameworkDto;
 use jool_datapath::netlink;
 use jool_datapath::{nft, steering, IpPrefix, NetNs, NfQueue, ShutdownHandle, Tun};
+use jool_datapath::{TunConfig, TunQueue, VnetHdr};
 use std::collections::BTreeSet;
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -80,12 +84,20 @@ impl Inner {
         lock(&self.tun).clone()
     }
 
+    /// Writes a plain packet into the first queue (timer output, NFQUEUE translations).
     fn send(&self, tun: &Tun, pkt: &[u8]) {
+        if let Some(q) = tun.queues().first() {
+            self.send_on(q, &VnetHdr::NONE, pkt);
+        }
+    }
+
+    /// Writes `pkt` with header `hdr` into queue `q`; failures are logged (the first, then one
+    /// in a thousand), never fatal.
+    fn send_on(&self, q: &TunQueue, hdr: &VnetHdr, pkt: &[u8]) {
         if pkt.is_empty() {
             return;
         }
-        if let Err(e) = tun.send(pkt) {
-            // Log the first failure and then one in a thousand.
+        if let Err(e) = q.send(hdr, pkt) {
             let n = self.send_errors.fetch_add(1, Ordering::Relaxed);
             if n.checked_rem(1000) == Some(0) {
                 log_warn!(
@@ -212,17 +224,39 @@ impl Inner {
     }
 
     /// Translates one packet; returns whether it was for the kernel to keep (hand-back /
-    /// NF_ACCEPT). Output goes into the TUN.
+    /// NF_ACCEPT). Output goes into TUN queue `lane` (modulo the number of queues), so that
+    /// several NFQUEUE workers do not all write through the same queue.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn translate(
         &self,
         tun: &Tun,
+        lane: usize,
         t: &Translator,
         rng: &mut u32,
         stats: &Mutex<Stats>,
         from: Source,
         bufs: &mut (PacketBuf, PacketBuf),
     ) -> bool {
-        let (pkt, reply) = (&mut bufs.0, &mut bufs.1);
+        let queues = tun.queues();
+        match queues.get(lane.checked_rem(queues.len()).unwrap_or(0)) {
+            Some(q) => self.translate_on(q, t, rng, stats, from, &mut bufs.0, &mut bufs.1),
+            None => true,
+        }
+    }
+
+    /// Translates `pkt` (with its offloads); the translation (with its virtio-net header) and
+    /// any ICMP error go into `q`. Returns whether the kernel should keep `pkt` unchanged.
+    #[allow(clippy::too_many_arguments)]
+    fn translate_on(
+        &self,
+        q: &TunQueue,
+        t: &Translator,
+        rng: &mut u32,
+        stats: &Mutex<Stats>,
+        from: Source,
+        pkt: &mut PacketBuf,
+        reply: &mut PacketBuf,
+    ) -> bool {
         let snap = self.snap.load();
         let (mark, queued) = match from {
             Source::Tun => (0, false),
@@ -243,29 +277,35 @@ impl Inner {
         );
         match verdict {
             Verdict::Translated => {
-                self.send(tun, pkt.bytes());
-                self.send(tun, reply.bytes());
+                self.send_on(q, &vnet_of(pkt), pkt.bytes());
+                self.send_on(q, &VnetHdr::NONE, reply.bytes());
                 false
             }
             Verdict::Untranslatable(_) => true,
             Verdict::Drop(_) | Verdict::Stolen(_) => {
-                self.send(tun, reply.bytes());
+                self.send_on(q, &VnetHdr::NONE, reply.bytes());
                 false
             }
         }
     }
 }
 
-/// Reads the TUN until shutdown. Untranslatable packets are written back (hand-back).
-fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>) {
+/// Reads TUN queue `index` until shutdown. Untranslatable packets are written back
+/// (hand-back), offloads and all. A GSO packet the core cannot translate in one piece (UDP
+/// segmentation, odd layouts) is cut into plain segments first.
+fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>, index: usize) {
+    let Some(q) = tun.queues().get(index) else {
+        return;
+    };
     let stats = inner.inst.stats.slot();
-    let mut buf = vec![0u8; 65536];
-    let mut bufs = (PacketBuf::new(), PacketBuf::new());
+    let (mut pkt, mut reply, mut seg) = (PacketBuf::new(), PacketBuf::new(), PacketBuf::new());
+    let mut hdr = VnetHdr::NONE;
     let mut rng = seed();
     loop {
-        let n = match tun.recv(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
+        let n = match q.recv_timeout(&mut hdr, pkt.spare_mut(), Duration::from_secs(3600)) {
+            Ok(Some(0)) => break,
+            Ok(Some(n)) => n,
+            Ok(None) => continue,
             Err(e) => {
                 if inner.stopped.load(Ordering::SeqCst) {
                     break;
@@ -275,11 +315,31 @@ fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>) {
                 continue;
             }
         };
-        let Some(bytes) = buf.get(..n) else { continue };
-        bufs.0.load(bytes);
+        pkt.set_len(n);
+        match offload_of(&hdr) {
+            Ok(o) => pkt.set_offload(o),
+            Err(UnknownGso(ty)) => {
+                lock(&stats).inc(Jstat::Unknown);
+                log_warn!(
+                    "instance '{}': dropped a packet of unknown GSO type {ty}",
+                    inner.inst.name
+                );
+                continue;
+            }
+        }
         let t = inner.inst.translator();
-        if inner.translate(&tun, &t, &mut rng, &stats, Source::Tun, &mut bufs) {
-            inner.send(&tun, bufs.0.bytes());
+        if offload::needs_split(&pkt) {
+            let mut i = 0;
+            while offload::split(&pkt, i, &mut seg) {
+                if inner.translate_on(q, &t, &mut rng, &stats, Source::Tun, &mut seg, &mut reply) {
+                    inner.send_on(q, &VnetHdr::NONE, seg.bytes());
+                }
+                i += 1;
+            }
+            continue;
+        }
+        if inner.translate_on(q, &t, &mut rng, &stats, Source::Tun, &mut pkt, &mut reply) {
+            inner.send_on(q, &vnet_of(&pkt), pkt.bytes());
         }
     }
 }
@@ -296,13 +356,40 @@ pub(super) enum Source {
     },
 }
 
+/// Most TUN queues (and so worker threads) per instance.
+pub const MAX_WORKERS: usize = 16;
+
+/// Workers per instance chosen with `jool-daemon --workers` (0: one per CPU).
+static WORKERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the number of workers (TUN queues) of the instances created from now on.
+pub fn set_workers(n: usize) {
+    WORKERS.store(n.clamp(1, MAX_WORKERS), Ordering::Relaxed);
+}
+
+/// The instance TUN's settings: one queue (and worker) per CPU, so that the kernel spreads
+/// flows over the workers by hash while every flow stays on one of them; offloads (GSO
+/// super-packets, partial checksums); a transmit queue long enough for bursts of small
+/// packets while a worker is busy.
+fn tun_config() -> TunConfig {
+    let queues = match WORKERS.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    TunConfig {
+        txqueuelen: 5000,
+        queues: queues.clamp(1, MAX_WORKERS),
+        offload: true,
+    }
+}
+
 impl SysRuntime {
     /// Creates the TUN (and NFQUEUE binding), plumbs the namespace and starts the workers.
     /// On failure nothing is left behind.
     pub fn start(ns: Arc<NetNs>, inst: Arc<Instance>) -> io::Result<SysRuntime> {
         let id = seed();
         let tun_name = format!("jool-{id:08x}");
-        let tun = Arc::new(Tun::create(&ns, &tun_name)?);
+        let tun = Arc::new(Tun::create_with(&ns, &tun_name, &tun_config())?);
         let (snap, devices) = snapshot(&ns).unwrap_or_else(|e| {
             log_warn!(
                 "instance '{}': cannot read the namespace's addresses: {e}",
@@ -312,14 +399,8 @@ impl SysRuntime {
         });
         inst.set_own_addresses(&snap.own4());
         let mut stops = vec![tun.shutdown_handle()];
-        let queue = match inst.queue {
-            Some(q) => {
-                let queue = NfQueue::bind(&ns, q)?;
-                stops.push(queue.shutdown_handle());
-                Some(queue)
-            }
-            None => None,
-        };
+        let queues = super::queue::bind_queues(&ns, inst.queues)?;
+        stops.extend(queues.iter().map(NfQueue::shutdown_handle));
         let policy = match inst.framework {
             FrameworkDto::Netfilter => {
                 policy::sweep_steering(&ns);
@@ -357,20 +438,11 @@ impl SysRuntime {
         let spawn = |what: &str, f: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new().name(name(what)).spawn(f)
         };
-        let (i, t) = (Arc::clone(&inner), Arc::clone(&tun));
-        let handle = spawn("tun", Box::new(move || tun_worker(i, t)));
-        match handle {
-            Ok(h) => lock(&rt.threads).push(h),
-            Err(e) => {
-                rt.stop();
-                return Err(e);
-            }
-        }
-        if let Some(queue) = queue {
-            let (i, t) = (Arc::clone(&inner), tun);
+        for index in 0..tun.queues().len() {
+            let (i, t) = (Arc::clone(&inner), Arc::clone(&tun));
             match spawn(
-                "nfq",
-                Box::new(move || super::queue::queue_worker(i, queue, t)),
+                &format!("tun{index}"),
+                Box::new(move || tun_worker(i, t, index)),
             ) {
                 Ok(h) => lock(&rt.threads).push(h),
                 Err(e) => {
@@ -378,6 +450,12 @@ impl SysRuntime {
                     return Err(e);
                 }
             }
+        }
+        let spawned =
+            super::queue::spawn_queue_workers(&inner, &tun, queues, &spawn, &mut lock(&rt.threads));
+        if let Err(e) = spawned {
+            rt.stop();
+            return Err(e);
         }
         Ok(rt)
     }
@@ -414,6 +492,9 @@ impl Runtime for SysRuntime {
         inner
             .inst
             .expire(now_ms, &mut host, &mut stats, &mut |p| inner.send(&tun, p));
+        drop(stats);
+        // Session synchronization: the batch rule, its counters, batches to the subscribers.
+        inner.inst.ss_tick(now_ms);
     }
 
     fn admin_events(&self, events: &Events) {
