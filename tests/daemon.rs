@@ -5,7 +5,7 @@
 //!
 //! [`routing`]: the datapath's policy routing, hop counts and ICMP errors, end to end.
 
-use jool_ctl::proto::{FrameworkDto, Op, Request, Response, Xlator, PROTOCOL_VERSION};
+use jool_ctl::proto::{FrameworkDto, Op, QueueRange, Request, Response, Xlator, PROTOCOL_VERSION};
 use jool_ctl::transport;
 use jool_datapath::NetNs;
 use std::net::{SocketAddr, UdpSocket};
@@ -294,7 +294,10 @@ fn adds_displays_and_removes_instances_in_a_namespace() {
     };
     let shown: Vec<(&str, &str, FrameworkDto, Option<u16>)> = rows
         .iter()
-        .map(|r| (r.namespace.as_str(), r.name.as_str(), r.framework, r.queue))
+        .map(|r| {
+            let queue = r.queue.map(|q| q.first());
+            (r.namespace.as_str(), r.name.as_str(), r.framework, queue)
+        })
         .collect();
     assert_eq!(
         shown,
@@ -686,7 +689,7 @@ fn nat64_iptables_instance_translates_what_nfqueue_rules_send_it() {
     let add = Op::InstanceAdd {
         framework: FrameworkDto::Iptables,
         pool6: Some("2001:db8:64::/96".into()),
-        queue: Some(3),
+        queue: QueueRange::new(3, 3),
     };
     assert_eq!(
         t.xlat.request(&d.socket, Xlator::Nat64, "alpha", add),
@@ -743,7 +746,7 @@ fn nat64_iptables_instance_translates_what_nfqueue_rules_send_it() {
         panic!()
     };
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].queue, Some(3));
+    assert_eq!(rows[0].queue, QueueRange::new(3, 3));
     // NFQUEUE takes the packets before the kernel's forwarding: still exactly one hop.
     routing::assert_one_hop_each_way(&t);
 }

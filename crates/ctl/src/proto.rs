@@ -47,6 +47,94 @@ pub enum FrameworkDto {
     Iptables,
 }
 
+/// The NFQUEUE queue(s) of an iptables instance: `N`, or `N:M` for the range `N..=M` (one
+/// socket and one worker thread per queue; `-j NFQUEUE --queue-balance N:M` spreads the
+/// traffic over them). On the wire a single queue is a plain number, a range `{"first": N,
+/// "last": M}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "QueueRangeWire", into = "QueueRangeWire")]
+pub struct QueueRange {
+    first: u16,
+    last: u16,
+}
+
+impl QueueRange {
+    /// `first..=last`; `None` when `first > last`.
+    pub fn new(first: u16, last: u16) -> Option<QueueRange> {
+        (first <= last).then_some(QueueRange { first, last })
+    }
+
+    /// The first queue number.
+    pub fn first(&self) -> u16 {
+        self.first
+    }
+
+    /// The last queue number (= `first` for a single queue).
+    pub fn last(&self) -> u16 {
+        self.last
+    }
+
+    /// Every queue number, in order.
+    pub fn iter(&self) -> std::ops::RangeInclusive<u16> {
+        self.first..=self.last
+    }
+
+    /// Do the two ranges share a queue number?
+    pub fn overlaps(&self, other: &QueueRange) -> bool {
+        self.first <= other.last && other.first <= self.last
+    }
+}
+
+impl From<u16> for QueueRange {
+    /// The single queue `n`.
+    fn from(n: u16) -> Self {
+        QueueRange { first: n, last: n }
+    }
+}
+
+impl std::fmt::Display for QueueRange {
+    /// `N`, or `N:M` (the syntax of `--queue` and of iptables' `--queue-balance`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.first == self.last {
+            write!(f, "{}", self.first)
+        } else {
+            write!(f, "{}:{}", self.first, self.last)
+        }
+    }
+}
+
+/// How [`QueueRange`] travels: a number, or both ends.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum QueueRangeWire {
+    One(u16),
+    Range { first: u16, last: u16 },
+}
+
+impl From<QueueRange> for QueueRangeWire {
+    fn from(q: QueueRange) -> Self {
+        match q.first == q.last {
+            true => QueueRangeWire::One(q.first),
+            false => QueueRangeWire::Range {
+                first: q.first,
+                last: q.last,
+            },
+        }
+    }
+}
+
+impl TryFrom<QueueRangeWire> for QueueRange {
+    type Error = String;
+
+    fn try_from(w: QueueRangeWire) -> Result<Self, String> {
+        match w {
+            QueueRangeWire::One(n) => Ok(n.into()),
+            QueueRangeWire::Range { first, last } => QueueRange::new(first, last)
+                .ok_or_else(|| format!("empty NFQUEUE range {first}:{last}")),
+        }
+    }
+}
+
 /// Transport protocol of pool4/BIB/session operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ProtoDto {
@@ -94,8 +182,9 @@ pub enum Op {
         framework: FrameworkDto,
         /// `--pool6` (mandatory for NAT64).
         pool6: Option<String>,
-        /// `--queue N` (iptables framework): the NFQUEUE number; `None` = choose one.
-        queue: Option<u16>,
+        /// `--queue N` or `--queue N:M` (iptables framework): the NFQUEUE queue(s); `None` =
+        /// choose one.
+        queue: Option<QueueRange>,
     },
     /// `instance remove`.
     InstanceRemove,
@@ -230,7 +319,31 @@ pub enum Op {
         /// `--force`.
         force: bool,
     },
+    /// `session follow` / `session proxy`: subscribe to the instance's session-sync batches
+    /// (Jool's `joold` Netlink multicast group). The daemon answers `Response::Ok`, then keeps
+    /// the connection and sends one `Response::SsBatch` frame per batch; the client sends
+    /// [`SsUp`] frames back (an ACK per batch, sessions received from peers).
+    SsSubscribe,
+    /// Sessions received from a peer (spec §8 wire format), to add to the instance.
+    SsInject {
+        /// Netlink attributes, 40 bytes per session.
+        data: Vec<u8>,
+    },
+    /// `session advertise` / `joold advertise`: send the whole session database.
+    SsAdvertise,
 }
+
+/// What a session-sync subscriber sends on its connection after `Response::Ok`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SsUp {
+    /// The last batch was handled (Jool's `JNLOP_JOOLD_ACK`).
+    Ack,
+    /// Sessions received from a peer (as `Op::SsInject`).
+    Inject(Vec<u8>),
+}
+
+/// Largest frame on a session-sync stream, either way (a 1600-session batch in JSON).
+pub const MAX_SS_FRAME: usize = 512 << 10;
 
 /// One row of `instance display`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,8 +354,8 @@ pub struct InstanceRow {
     pub name: String,
     /// Framework.
     pub framework: FrameworkDto,
-    /// NFQUEUE number (iptables framework).
-    pub queue: Option<u16>,
+    /// NFQUEUE queue(s) (iptables framework).
+    pub queue: Option<QueueRange>,
 }
 
 /// One row of `pool4 display`.
@@ -341,4 +454,50 @@ pub enum Response {
     Denylist4(Vec<String>),
     /// `address query`.
     Address(AddressQueryResult),
+    /// One session-sync batch on an `Op::SsSubscribe` stream: Netlink attributes, 40 bytes
+    /// per session (spec §8).
+    SsBatch(Vec<u8>),
+}
+
+#[cfg(test)]
+mod queue_range_tests {
+    use super::QueueRange;
+
+    #[test]
+    fn single_queue_travels_as_a_number_and_a_range_as_both_ends() {
+        let one = QueueRange::from(3);
+        assert_eq!(serde_json::to_string(&one).unwrap(), "3");
+        let range = QueueRange::new(4, 7).unwrap();
+        assert_eq!(
+            serde_json::to_string(&range).unwrap(),
+            r#"{"first":4,"last":7}"#
+        );
+        assert_eq!(serde_json::from_str::<QueueRange>("3").unwrap(), one);
+        assert_eq!(
+            serde_json::from_str::<QueueRange>(r#"{"first":4,"last":7}"#).unwrap(),
+            range
+        );
+    }
+
+    #[test]
+    fn rejects_an_empty_range() {
+        assert_eq!(QueueRange::new(7, 4), None);
+        assert!(serde_json::from_str::<QueueRange>(r#"{"first":7,"last":4}"#).is_err());
+        assert!(serde_json::from_str::<QueueRange>("70000").is_err());
+    }
+
+    #[test]
+    fn shows_n_or_n_colon_m_and_detects_overlaps() {
+        let (a, b) = (
+            QueueRange::new(0, 3).unwrap(),
+            QueueRange::new(3, 5).unwrap(),
+        );
+        assert_eq!(
+            (a.to_string(), QueueRange::from(9).to_string()),
+            ("0:3".into(), "9".into())
+        );
+        assert!(a.overlaps(&b) && b.overlaps(&a));
+        assert!(!a.overlaps(&QueueRange::new(4, 9).unwrap()));
+        assert_eq!(b.iter().collect::<Vec<_>>(), [3, 4, 5]);
+    }
 }

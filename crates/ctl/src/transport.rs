@@ -294,7 +294,7 @@ mod tests {
             op: Op::InstanceAdd {
                 framework: FrameworkDto::Iptables,
                 pool6: Some("64:ff9b::/96".into()),
-                queue: Some(3),
+                queue: Some(3.into()),
             },
         }
     }

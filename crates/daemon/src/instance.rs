@@ -10,11 +10,12 @@
 //! ```
 
 use crate::error::OpError;
+use crate::ss::SsHub;
 use arc_swap::ArcSwap;
 use jool_core::globals::Globals;
 use jool_core::nat64::Events;
 use jool_core::{Host, Nat64, PacketBuf, Siit, SiitConfig, Stats, Verdict};
-use jool_ctl::proto::{FrameworkDto, Xlator};
+use jool_ctl::proto::{FrameworkDto, QueueRange, Xlator};
 use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -97,12 +98,14 @@ pub struct Instance {
     pub name: String,
     /// Framework.
     pub framework: FrameworkDto,
-    /// NFQUEUE number (iptables framework).
-    pub queue: Option<u16>,
+    /// NFQUEUE queues (iptables framework): `N..=M`, one worker each.
+    pub queues: Option<QueueRange>,
     /// The translator.
     pub xlat: Xlat,
     /// Counters.
     pub stats: StatsBoard,
+    /// Session-sync subscribers (NAT64).
+    pub ss: SsHub,
     /// Serializes configuration updates (read-modify-write); never taken by workers.
     update: Mutex<()>,
 }
@@ -123,16 +126,17 @@ impl Instance {
     pub fn new_siit(
         name: &str,
         framework: FrameworkDto,
-        queue: Option<u16>,
+        queues: Option<QueueRange>,
         config: SiitConfig,
     ) -> Instance {
         Instance {
             xlator: Xlator::Siit,
             name: name.to_owned(),
             framework,
-            queue,
+            queues,
             xlat: Xlat::Siit(ArcSwap::from_pointee(Siit::new(config))),
             stats: StatsBoard::default(),
+            ss: SsHub::default(),
             update: Mutex::new(()),
         }
     }
@@ -141,7 +145,7 @@ impl Instance {
     pub fn new_nat64(
         name: &str,
         framework: FrameworkDto,
-        queue: Option<u16>,
+        queues: Option<QueueRange>,
         nat: Nat64,
         own4: Vec<Ipv4Addr>,
     ) -> Instance {
@@ -149,12 +153,13 @@ impl Instance {
             xlator: Xlator::Nat64,
             name: name.to_owned(),
             framework,
-            queue,
+            queues,
             xlat: Xlat::Nat64 {
                 nat: Arc::new(nat),
                 own4: Mutex::new(own4),
             },
             stats: StatsBoard::default(),
+            ss: SsHub::default(),
             update: Mutex::new(()),
         }
     }
@@ -255,11 +260,13 @@ impl Instance {
         }
     }
 
-    /// Every counter, summed over the workers, with the NAT64 gauges.
+    /// Every counter, summed over the workers, with the NAT64 gauges and session-sync
+    /// counters.
     pub fn stats(&self) -> Stats {
         let mut total = self.stats.sum();
         if let Xlat::Nat64 { nat, .. } = &self.xlat {
             nat.db().fill_gauges(&mut total);
+            nat.fill_ss_stats(&mut total);
         }
         total
     }

@@ -20,7 +20,7 @@ use jool_core::globals::Globals;
 use jool_core::nat64::Pool4;
 use jool_core::{Nat64, Nat64Config, SiitConfig};
 use jool_ctl::json;
-use jool_ctl::proto::{FrameworkDto, InstanceRow, Op, Request, Response, Xlator};
+use jool_ctl::proto::{FrameworkDto, InstanceRow, Op, QueueRange, Request, Response, Xlator};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -171,21 +171,22 @@ impl<P: Plumbing> Registry<P> {
                 namespace: e.ns.display_name(),
                 name: e.instance.name.clone(),
                 framework: e.instance.framework,
-                queue: e.instance.queue,
+                queue: e.instance.queues,
             })
             .collect()
     }
 
-    /// Refuses a new instance that would collide (spec §5), and picks its NFQUEUE number:
-    /// `queue`, or the first number no instance of the namespace uses.
+    /// Refuses a new instance that would collide (spec §5), and picks its NFQUEUE queues:
+    /// `queue` (`N` or `N:M`, none of them used by another instance of the namespace), or the
+    /// first number no instance of the namespace uses.
     fn admit(
         entries: &[Arc<Entry<P>>],
         inode: u64,
         xlator: Xlator,
         name: &str,
         framework: FrameworkDto,
-        queue: Option<u16>,
-    ) -> Result<Option<u16>, OpError> {
+        queue: Option<QueueRange>,
+    ) -> Result<Option<QueueRange>, OpError> {
         for e in entries.iter().filter(|e| e.ns.inode() == inode) {
             let i = &e.instance;
             if i.xlator != xlator {
@@ -206,25 +207,30 @@ impl<P: Plumbing> Registry<P> {
             entries
                 .iter()
                 .filter(|e| e.ns.inode() == inode)
-                .filter_map(|e| e.instance.queue.map(|q| (q, e.instance.name.clone())))
+                .filter_map(|e| e.instance.queues.map(|q| (q, e.instance.name.clone())))
         };
         match (framework, queue) {
             (FrameworkDto::Netfilter, None) => Ok(None),
             (FrameworkDto::Netfilter, Some(_)) => Err(OpError::inval(
                 "--queue only applies to iptables instances.",
             )),
-            (FrameworkDto::Iptables, Some(q)) => match used().find(|(u, _)| *u == q) {
-                Some((_, other)) => Err(OpError::new(
-                    EBUSY,
-                    format!("NFQUEUE {q} is already used by instance '{other}' of this namespace."),
-                )),
+            (FrameworkDto::Iptables, Some(q)) => match used().find(|(u, _)| u.overlaps(&q)) {
+                Some((u, other)) => {
+                    let n = q.iter().find(|n| u.iter().contains(n)).unwrap_or(q.first());
+                    Err(OpError::new(
+                        EBUSY,
+                        format!(
+                            "NFQUEUE {n} is already used by instance '{other}' of this namespace."
+                        ),
+                    ))
+                }
                 None => Ok(Some(q)),
             },
             (FrameworkDto::Iptables, None) => {
-                let taken: HashSet<u16> = used().map(|(q, _)| q).collect();
+                let taken: Vec<QueueRange> = used().map(|(q, _)| q).collect();
                 (0..=u16::MAX)
-                    .find(|q| !taken.contains(q))
-                    .map(Some)
+                    .find(|n| !taken.iter().any(|t| t.iter().contains(n)))
+                    .map(|n| Some(QueueRange::from(n)))
                     .ok_or_else(|| OpError::new(EBUSY, "Every NFQUEUE number is in use."))
             }
         }
@@ -271,7 +277,7 @@ impl<P: Plumbing> Registry<P> {
         name: &str,
         framework: FrameworkDto,
         pool6: Option<&str>,
-        queue: Option<u16>,
+        queue: Option<QueueRange>,
     ) -> Result<Response, OpError> {
         let globals = initial_globals(xlator, pool6)?;
         let mut entries = lock(&self.entries);

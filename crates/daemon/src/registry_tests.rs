@@ -60,7 +60,14 @@ const IPT: FrameworkDto = FrameworkDto::Iptables;
 fn rows(r: &Registry<FakePlumbing>, x: Xlator) -> Vec<(String, String, FrameworkDto, Option<u16>)> {
     r.display(x)
         .into_iter()
-        .map(|row| (row.namespace, row.name, row.framework, row.queue))
+        .map(|row| {
+            (
+                row.namespace,
+                row.name,
+                row.framework,
+                row.queue.map(|q| q.first()),
+            )
+        })
         .collect()
 }
 
@@ -221,10 +228,10 @@ fn unprivileged_clients_may_only_read() {
 fn picks_the_first_free_queue_and_refuses_a_taken_one() {
     let r = registry();
     let s = Xlator::Siit;
-    let with_queue = |q| Op::InstanceAdd {
+    let with_queue = |q: u16| Op::InstanceAdd {
         framework: IPT,
         pool6: None,
-        queue: Some(q),
+        queue: Some(q.into()),
     };
     assert_eq!(run(&r, 1, s, "a", with_queue(0)), Response::Ok);
     assert_eq!(run(&r, 1, s, "b", add_op(IPT, None)), Response::Ok);
@@ -242,12 +249,47 @@ fn picks_the_first_free_queue_and_refuses_a_taken_one() {
     let nf_queue = Op::InstanceAdd {
         framework: NF,
         pool6: None,
-        queue: Some(5),
+        queue: Some(5.into()),
     };
     assert!(matches!(
         run(&r, 3, s, "d", nf_queue),
         Response::Error { errno: 22, .. }
     ));
+}
+
+#[test]
+fn refuses_overlapping_queue_ranges_and_picks_a_free_queue_around_them() {
+    let r = registry();
+    let s = Xlator::Siit;
+    let with_queues = |first, last| Op::InstanceAdd {
+        framework: IPT,
+        pool6: None,
+        queue: QueueRange::new(first, last),
+    };
+    assert_eq!(run(&r, 1, s, "a", with_queues(0, 3)), Response::Ok);
+    assert_eq!(
+        run(&r, 1, s, "b", with_queues(3, 5)),
+        err(
+            16,
+            "NFQUEUE 3 is already used by instance 'a' of this namespace."
+        )
+    );
+    assert_eq!(
+        run(&r, 1, s, "b", with_queues(2, 2)),
+        err(
+            16,
+            "NFQUEUE 2 is already used by instance 'a' of this namespace."
+        )
+    );
+    assert_eq!(run(&r, 1, s, "b", with_queues(4, 5)), Response::Ok);
+    // The first number outside every range.
+    assert_eq!(run(&r, 1, s, "c", add_op(IPT, None)), Response::Ok);
+    let shown: Vec<String> = r
+        .display(s)
+        .into_iter()
+        .map(|row| row.queue.map(|q| q.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(shown, ["0:3", "4:5", "6"]);
 }
 
 #[test]

@@ -8,6 +8,8 @@ mod support;
 mod namespaces;
 #[path = "e2e/nfqueue.rs"]
 mod nfqueue;
+#[path = "e2e/nfqueue_batch.rs"]
+mod nfqueue_batch;
 #[path = "e2e/plumbing.rs"]
 mod plumbing;
 #[path = "e2e/steering.rs"]

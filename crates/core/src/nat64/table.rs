@@ -32,6 +32,10 @@ struct SessKey {
     port: u16,
 }
 
+/// BIB entries with at most this many sessions find them by walking their list
+/// ([`Table::find_session`]); only the sessions of longer lists are in the session index.
+const SHORT_LIST: u32 = 4;
+
 /// A shard.
 #[derive(Debug)]
 pub(crate) struct Table {
@@ -40,6 +44,8 @@ pub(crate) struct Table {
     bib6: HashMap<Bib6Key, u32, Keyed>,
     sess: Vec<SessSlot>,
     sess_free: u32,
+    /// (BIB slot, dst4) → session slot, for the sessions of BIB entries with more than
+    /// [`SHORT_LIST`] sessions only (the others are found through their BIB's list).
     sess_idx: HashMap<SessKey, u32, Keyed>,
     timers: [DList; TimerClass::COUNT],
     pub nbibs: usize,
@@ -155,7 +161,23 @@ impl Table {
             .map(|(i, b)| (i as u32, b))
     }
 
+    /// The session of BIB slot `bib` toward `dst4`. A BIB entry with few sessions (the usual
+    /// case: a client port talks to one or two peers) is answered by walking its own session
+    /// list — slots the packet touches anyway — instead of a hash index, whose two cache
+    /// misses dominate the lookup once the tables outgrow the caches (and whose insertion
+    /// would cost as much again when the session is created).
     pub fn find_session(&self, bib: u32, dst4: Taddr4) -> Option<u32> {
+        let b = self.bib(bib)?;
+        if b.nsessions <= SHORT_LIST {
+            let mut i = b.sessions.head;
+            while let Some(s) = self.session(i) {
+                if s.dst4 == dst4.addr && s.dst_port == dst4.port {
+                    return Some(i);
+                }
+                i = s.bl.next;
+            }
+            return None;
+        }
         self.sess_idx
             .get(&SessKey {
                 bib,
@@ -210,20 +232,35 @@ impl Table {
             None => self.sess.push(slot),
         }
         self.timers[class as usize].push_back(&mut self.sess, i, tl);
+        let mut count = 0;
         if let Some(b) = self.bibs.get_mut(bib as usize) {
             b.sessions.push_back(&mut self.sess, i, bl);
             b.nsessions += 1;
+            count = b.nsessions;
         }
-        self.sess_idx.insert(
-            SessKey {
-                bib,
-                addr: dst4.addr,
-                port: dst4.port,
-            },
-            i,
-        );
+        if count == SHORT_LIST + 1 {
+            // The list just outgrew the walk: index all of it.
+            self.index_sessions(bib, true);
+        } else if count > SHORT_LIST {
+            self.sess_idx.insert(sess_key(bib, &slot), i);
+        }
         self.nsessions += 1;
         i
+    }
+
+    /// Adds every session of BIB slot `bib` to the session index (`add`), or removes them.
+    fn index_sessions(&mut self, bib: u32, add: bool) {
+        let mut i = self.bib(bib).map_or(NIL, |b| b.sessions.head);
+        while let Some(s) = self.sess.get(i as usize).filter(|s| s.bib != NIL) {
+            let key = sess_key(bib, s);
+            let next = s.bl.next;
+            if add {
+                self.sess_idx.insert(key, i);
+            } else {
+                self.sess_idx.remove(&key);
+            }
+            i = next;
+        }
     }
 
     /// Moves session `i` to the tail of `class`'s list, stamped `now`.
@@ -252,6 +289,7 @@ impl Table {
         let s = *self.session(i)?;
         self.timers[s.class as usize].unlink(&mut self.sess, i, tl);
         let mut orphan = false;
+        let mut left = 0;
         if let Some(b) = self.bibs.get_mut(s.bib as usize) {
             let mut list = b.sessions;
             list.unlink(&mut self.sess, i, bl);
@@ -259,13 +297,16 @@ impl Table {
                 b.sessions = list;
                 b.nsessions = b.nsessions.saturating_sub(1);
                 orphan = b.nsessions == 0 && !b.is_static;
+                left = b.nsessions;
             }
         }
-        self.sess_idx.remove(&SessKey {
-            bib: s.bib,
-            addr: s.dst4,
-            port: s.dst_port,
-        });
+        if left >= SHORT_LIST {
+            self.sess_idx.remove(&sess_key(s.bib, &s));
+            if left == SHORT_LIST {
+                // Short enough to walk again: the rest leaves the index too.
+                self.index_sessions(s.bib, false);
+            }
+        }
         if let Some(slot) = self.sess.get_mut(i as usize) {
             slot.bib = NIL;
             slot.tl = Links {
@@ -319,6 +360,12 @@ impl Table {
             .map(|(i, _)| i as u32)
     }
 
+    /// One past the highest session slot, live or free: bounds a resumable walk over
+    /// [`Table::view`] (session synchronization's advertisement).
+    pub fn session_slot_end(&self) -> u32 {
+        self.sess.len() as u32
+    }
+
     /// The public view of session `i`.
     pub fn view(&self, i: u32, pool6: &Ipv6Prefix) -> Option<SessionView> {
         let s = self.session(i)?;
@@ -340,6 +387,15 @@ impl Table {
             + self.sess.capacity() * size_of::<SessSlot>()
             + table_bytes(self.bib6.capacity(), size_of::<(Bib6Key, u32)>())
             + table_bytes(self.sess_idx.capacity(), size_of::<(SessKey, u32)>())
+    }
+}
+
+/// The session index's key of slot `s` (of BIB slot `bib`).
+fn sess_key(bib: u32, s: &SessSlot) -> SessKey {
+    SessKey {
+        bib,
+        addr: s.dst4,
+        port: s.dst_port,
     }
 }
 
@@ -369,5 +425,74 @@ pub(crate) fn view_of(
         bib_is_static: b.is_static,
         created_bib: false,
         created_session: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table_with_bib(port6: u16) -> (Table, u32) {
+        let mut t = Table::new(Keyed::new([7; 16]));
+        let b = t.add_bib(
+            L4Proto::Udp,
+            Taddr6::new("2001:db8::1".parse().unwrap(), port6),
+            Taddr4::new(Ipv4Addr::new(192, 0, 2, 1), 5000),
+            false,
+        );
+        (t, b)
+    }
+
+    fn peer(n: u8) -> Taddr4 {
+        Taddr4::new(Ipv4Addr::new(203, 0, 113, n), 53)
+    }
+
+    fn add(t: &mut Table, b: u32, n: u8) -> u32 {
+        t.add_session(b, peer(n), TcpState::Established, TimerClass::Udp, 0)
+    }
+
+    #[test]
+    fn finds_the_sessions_of_a_short_list_without_the_index() {
+        let (mut t, b) = table_with_bib(1000);
+        let slots: Vec<u32> = (1..=SHORT_LIST as u8).map(|n| add(&mut t, b, n)).collect();
+        assert!(t.sess_idx.is_empty());
+        for (n, &x) in (1..).zip(&slots) {
+            assert_eq!(t.find_session(b, peer(n)), Some(x));
+        }
+        assert_eq!(t.find_session(b, peer(99)), None);
+        assert_eq!(t.find_session(b + 1, peer(1)), None, "no such BIB entry");
+    }
+
+    #[test]
+    fn indexes_a_list_that_grows_long_and_forgets_it_when_it_shrinks() {
+        let (mut t, b) = table_with_bib(1000);
+        let other = add(&mut t, b, 200);
+        let slots: Vec<u32> = (1..=9).map(|n| add(&mut t, b, n)).collect();
+        assert_eq!(t.sess_idx.len(), 10, "every session of the long list");
+        for (n, &x) in (1..).zip(&slots) {
+            assert_eq!(t.find_session(b, peer(n)), Some(x));
+        }
+        assert_eq!(t.find_session(b, peer(200)), Some(other));
+        assert_eq!(t.find_session(b, peer(99)), None);
+        // Down to SHORT_LIST + 1: still indexed; one more removal and the index empties.
+        for &x in &slots[..5] {
+            t.remove_session(x);
+        }
+        assert_eq!(t.sess_idx.len(), SHORT_LIST as usize + 1);
+        t.remove_session(slots[5]);
+        assert!(t.sess_idx.is_empty());
+        for (n, &x) in (7..).zip(&slots[6..]) {
+            assert_eq!(t.find_session(b, peer(n)), Some(x));
+        }
+        assert_eq!(t.find_session(b, peer(200)), Some(other));
+        for n in 1..=6 {
+            assert_eq!(t.find_session(b, peer(n)), None, "removed {n}");
+        }
+        // Growing again re-indexes, reusing freed slots.
+        let again: Vec<u32> = (1..=3).map(|n| add(&mut t, b, n)).collect();
+        assert_eq!(t.sess_idx.len(), 7);
+        for (n, &x) in (1..).zip(&again) {
+            assert_eq!(t.find_session(b, peer(n)), Some(x));
+        }
     }
 }

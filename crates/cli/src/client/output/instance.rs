@@ -2,8 +2,8 @@
 //!
 //! The Namespace cell shows the daemon's name for the namespace (the `ip netns` name, else
 //! `net:[inode]`), right-aligned to 18 like Jool's pointer. The table keeps Jool's three
-//! columns so the seed's output stays literal; the NFQUEUE number of iptables instances is
-//! the fourth CSV column, `Queue` (empty for netfilter instances).
+//! columns so the seed's output stays literal; the NFQUEUE queue of iptables instances (`N`,
+//! or `N:M` for a range) is the fourth CSV column, `Queue` (empty for netfilter instances).
 
 use super::table::separator;
 use jool_ctl::proto::{FrameworkDto, InstanceRow};
@@ -56,13 +56,14 @@ pub fn display(rows: &[InstanceRow], csv: bool, no_headers: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jool_ctl::proto::QueueRange;
 
     fn row(ns: &str, name: &str, fw: FrameworkDto, queue: Option<u16>) -> InstanceRow {
         InstanceRow {
             namespace: ns.into(),
             name: name.into(),
             framework: fw,
-            queue,
+            queue: queue.map(QueueRange::from),
         }
     }
 
@@ -127,5 +128,12 @@ mod tests {
             "Namespace,Name,Framework,Queue\nnet:[4026531840],default,netfilter,\nblue,alpha,iptables,3\n"
         );
         assert_eq!(display(&rows[1..], true, true), "blue,alpha,iptables,3\n");
+    }
+
+    #[test]
+    fn prints_a_queue_range_as_n_colon_m() {
+        let mut r = row("blue", "beta", FrameworkDto::Iptables, None);
+        r.queue = QueueRange::new(4, 7);
+        assert_eq!(display(&[r], true, true), "blue,beta,iptables,4:7\n");
     }
 }
