@@ -13,4 +13,5 @@
 
 pub mod json;
 pub mod proto;
+pub mod stream;
 pub mod transport;

@@ -14,6 +14,7 @@
 //! - [`ops`]: every other mode.
 //! - [`instance`]: configuration snapshots swapped atomically, counters, NAT64 state.
 //! - [`plumbing`]: what the registry asks of the OS, as traits (faked in unit tests).
+//! - [`ss`]: session synchronization (`session follow` / `proxy` subscribers, advertise).
 //! - [`creds`], [`clock`], [`log`]: peer privileges, the monotonic clock, logging.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -28,4 +29,5 @@ pub mod ops;
 pub mod plumbing;
 pub mod registry;
 pub mod server;
+pub mod ss;
 pub mod sys;

@@ -5,14 +5,16 @@
 //!   <socket>.lock ── flock(EX|NB) ──► refused: "another jool-daemon is already running"
 //!   accept ──► thread: read_request (timeout, size limit) ──► SO_PEERCRED ──► Registry
 //!                      frame error ──► Response::Error     (never a crash)
+//!                      Op::SsSubscribe ──► ss::serve (long-lived, bounded, ends on close)
 //! ```
 
 use crate::creds;
 use crate::instance::lock;
 use crate::plumbing::Plumbing;
 use crate::registry::Registry;
+use crate::ss;
 use crate::{log_info, log_warn};
-use jool_ctl::proto::Response;
+use jool_ctl::proto::{Op, Response};
 use jool_ctl::transport::{self, FrameError};
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
@@ -62,6 +64,8 @@ pub struct Listener {
     listener: UnixListener,
     path: PathBuf,
     _lock: File,
+    /// Set when serving stops: long-lived (session-sync) connections end.
+    closing: Arc<AtomicBool>,
 }
 
 impl Listener {
@@ -112,6 +116,7 @@ impl Listener {
             listener,
             path: path.to_path_buf(),
             _lock: file,
+            closing: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -148,16 +153,17 @@ impl Listener {
                 continue;
             }
             *lock(&active.0) += 1;
-            let (registry, active2, in_flight2) = (
+            let (registry, active2, in_flight2, closing) = (
                 Arc::clone(registry),
                 Arc::clone(&active),
                 Arc::clone(&in_flight),
+                Arc::clone(&self.closing),
             );
             let spawned = std::thread::Builder::new()
                 .name("jool-ctl".into())
                 .spawn(move || {
                     // A bug must not leak the connection counters (or take the daemon down).
-                    let run = || handle_connection(&registry, &stream);
+                    let run = || handle_connection_in(&registry, &stream, &closing);
                     if std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).is_err() {
                         log_warn!("a request handler panicked");
                     }
@@ -171,6 +177,7 @@ impl Listener {
                 *lock(&active.0) -= 1;
             }
         }
+        self.closing.store(true, Ordering::SeqCst);
         let (count, cv) = &*active;
         let guard = lock(count);
         let _ = cv.wait_timeout_while(guard, 2 * IO_TIMEOUT, |n| *n > 0);
@@ -185,6 +192,15 @@ impl Drop for Listener {
 
 /// Reads one request, checks privileges, answers. Never panics on client input.
 pub fn handle_connection<P: Plumbing>(registry: &Registry<P>, stream: &UnixStream) {
+    handle_connection_in(registry, stream, &AtomicBool::new(false));
+}
+
+/// [`handle_connection`]; a session-sync subscription keeps the connection until `closing`.
+pub fn handle_connection_in<P: Plumbing>(
+    registry: &Registry<P>,
+    stream: &UnixStream,
+    closing: &AtomicBool,
+) {
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
     let response = match transport::read_request(stream) {
@@ -193,6 +209,16 @@ pub fn handle_connection<P: Plumbing>(registry: &Registry<P>, stream: &UnixStrea
         Err(e) => {
             log_info!("rejected a request: {e}");
             e.response()
+        }
+        Ok((req, fd)) if req.op == Op::SsSubscribe => {
+            let privileged = creds::peer_is_privileged(stream).unwrap_or(false);
+            match registry.plumbing().namespace(fd) {
+                Ok(ns) => return ss::serve(registry, stream, ns, privileged, &req, closing),
+                Err(e) => Response::Error {
+                    errno: 22,
+                    message: format!("The request's namespace descriptor is unusable: {e}"),
+                },
+            }
         }
         Ok((req, fd)) => {
             let privileged = creds::peer_is_privileged(stream).unwrap_or(false);

@@ -20,6 +20,7 @@ pub mod legacy;
 pub mod output;
 pub mod report;
 pub mod run;
+pub mod ss;
 pub mod values;
 
 pub use report::Report;

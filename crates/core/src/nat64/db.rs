@@ -127,7 +127,7 @@ impl Nat64Db {
             .map(|&(s, b)| (s as usize, b))
     }
 
-    fn reserve_session(&self) -> bool {
+    pub(crate) fn reserve_session(&self) -> bool {
         if self.sessions.fetch_add(1, Ordering::Relaxed) >= self.max_sessions {
             self.sessions.fetch_sub(1, Ordering::Relaxed);
             return false;
@@ -135,7 +135,7 @@ impl Nat64Db {
         true
     }
 
-    fn release_session(&self) {
+    pub(crate) fn release_session(&self) {
         self.sessions.fetch_sub(1, Ordering::Relaxed);
     }
 

@@ -67,6 +67,7 @@ pub mod pool4;
 pub mod rfc6056;
 pub mod session;
 pub mod so_store;
+pub mod ss;
 mod table;
 pub mod tcp;
 pub mod timer;

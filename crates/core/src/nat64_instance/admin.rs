@@ -44,6 +44,7 @@ impl Nat64 {
             return Err(POOL6_IMMUTABLE.to_string());
         }
         live.params = Params::from(&globals);
+        self.ss_configure(&globals);
         live.xlat.globals = globals;
         Ok(())
     }
@@ -61,6 +62,7 @@ impl Nat64 {
         }
         pool4.set_own_addresses(live.pool4.own_addresses().to_vec());
         live.params = Params::from(&globals);
+        self.ss_configure(&globals);
         live.xlat.globals = globals;
         live.pool4 = pool4;
         Ok(())

@@ -10,6 +10,7 @@
 mod global;
 mod nat64;
 mod siit;
+mod ss;
 
 pub use nat64::{build_pool4, new_nat64, replace_nat64};
 
@@ -150,6 +151,11 @@ pub fn apply(inst: &Instance, op: &Op, env: &OpEnv<'_>) -> Result<Outcome, OpErr
         Op::SessionDisplay { proto } => {
             Outcome::show(nat64::session_display(inst, *proto, env.now_ms)?)
         }
+        Op::SsAdvertise => ss::advertise(inst, env.now_ms),
+        Op::SsInject { data } => ss::inject(inst, data),
+        Op::SsSubscribe => Err(OpError::inval(
+            "A session-sync subscription needs its own connection.",
+        )),
 
         Op::InstanceDisplay
         | Op::InstanceAdd { .. }

@@ -115,6 +115,10 @@ pub enum View {
         /// `--verbose`
         verbose: bool,
     },
+    /// `session follow`: a long-lived subscription printing sessions (`client::ss`).
+    SsFollow,
+    /// `session proxy`: a long-lived subscription forwarding to a multicast group.
+    SsProxy(super::ss::ProxyArgs),
 }
 
 /// A fully parsed command: what to send, how to print the answer, and what to warn first.
@@ -398,6 +402,31 @@ fn build_op(
             done(op, view)
         }
         (Mode::File, "handle") => file_handle(t, p, given),
+        (Mode::Session, "follow") => {
+            no_positionals(given, too_many)?;
+            done(Op::SsSubscribe, View::SsFollow)
+        }
+        (Mode::Session, "proxy") => {
+            let Some(addr) = given.positionals().last() else {
+                return Err(missing(&["a multicast address"]));
+            };
+            let args = super::ss::ProxyArgs::parse(
+                iname(),
+                addr,
+                given.value("net.mcast.port"),
+                given.value("net.dev.in"),
+                given.value("net.dev.out"),
+                given.value("net.ttl"),
+                given.value("stats.address"),
+                given.value("stats.port"),
+            )
+            .map_err(einval)?;
+            done(Op::SsSubscribe, View::SsProxy(args))
+        }
+        (Mode::Session | Mode::Joold, "advertise") => {
+            no_positionals(given, too_many)?;
+            done(Op::SsAdvertise, View::Silent)
+        }
         _ => Err(einval(format!(
             "'{}' is not implemented by jool-rs yet.",
             p.op
