@@ -7,6 +7,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Hidden: `jool-translate --generate-man` prints the man page (scripts/install-docs).
+    if let Some(code) = jool_cli::docs::man_if_asked(jool_cli::docs::translate_page) {
+        return code;
+    }
     let args = Args::parse();
     let stdout = std::io::stdout();
     let mut verdicts = std::io::BufWriter::new(stdout.lock());

@@ -8,5 +8,6 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod docs;
 pub mod pcap_io;
 pub mod translate_cmd;

@@ -22,7 +22,7 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use parse::{is_legacy, parse};
+pub use parse::{is_legacy, parse, DEPRECATED, OPERATIONS, SWITCHES, TARGETS};
 
 use super::command::{Invocation, View};
 use super::output::{self, proto_str, Numeric, Resolver};

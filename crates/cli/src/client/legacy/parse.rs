@@ -12,7 +12,7 @@ use jool_ctl::proto::{FrameworkDto, Op, ProtoDto, Request, Xlator, PROTOCOL_VERS
 use std::path::PathBuf;
 
 /// The 3.x targets (`--pool6` ...), plus `--enable`/`--disable`.
-const TARGETS: &[&str] = &[
+pub const TARGETS: &[&str] = &[
     "global",
     "pool6",
     "pool4",
@@ -29,7 +29,7 @@ const TARGETS: &[&str] = &[
 ];
 
 /// The 3.x operations.
-const OPERATIONS: &[&str] = &[
+pub const OPERATIONS: &[&str] = &[
     "display",
     "count",
     "add",
@@ -40,7 +40,7 @@ const OPERATIONS: &[&str] = &[
 ];
 
 /// Flags without a value.
-const SWITCHES: &[&str] = &[
+pub const SWITCHES: &[&str] = &[
     "tcp",
     "udp",
     "icmp",
@@ -52,7 +52,7 @@ const SWITCHES: &[&str] = &[
 ];
 
 /// Deprecated 3.x global names (spec §9) → 4.x key; `None` = removed in 4.x.
-const DEPRECATED: &[(&str, Option<&str>)] = &[
+pub const DEPRECATED: &[(&str, Option<&str>)] = &[
     ("dropAddr", Some("address-dependent-filtering")),
     ("dropInfo", Some("drop-icmpv6-info")),
     ("dropTCP", Some("drop-externally-initiated-tcp")),
