@@ -286,7 +286,9 @@ pub fn parse(t: XlatorType, args: &[String]) -> Result<Parsed, Report> {
             Ok(v)
         };
         match opt.as_str() {
-            "-?" | "-h" | "--help" => return Err(Report::out(help_screen(t))),
+            // `-h` is not in Jool's getopt string ("+?Vi:f:"): getopt complains about it,
+            // then Jool prints the help screen anyway (as for any unknown option).
+            "-?" | "--help" => return Err(Report::out(help_screen(t))),
             "-V" | "--version" => return Err(Report::out(format!("{VERSION}\n"))),
             "--usage" => return Err(Report::out(usage_text(prog))),
             "-i" | "--instance" => instance = Some(checked_name(value("--instance")?)?),
@@ -397,16 +399,16 @@ pub fn instance_from_file(path: &str) -> Result<String, Report> {
     instance_from_json(&text)
 }
 
-/// The `"instance"` string of a JSON document (spec §1.1).
+/// The `"instance"` string of a JSON document (spec §1.1), with the atomic-configuration
+/// parser's syntax errors.
 pub fn instance_from_json(text: &str) -> Result<String, Report> {
-    let json: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| Report::error(format!("The file is not valid JSON: {e}"), EXIT_EINVAL))?;
-    match json.get("instance") {
-        Some(serde_json::Value::String(s)) => Ok(s.clone()),
-        _ => Err(Report::error(
+    match jool_ctl::json::instance_name(text) {
+        Ok(Some(name)) => Ok(name),
+        Ok(None) => Err(Report::error(
             "The file does not contain an instance name.",
             EXIT_EINVAL,
         )),
+        Err(e) => Err(Report::error(e.to_string(), EXIT_EINVAL)),
     }
 }
 

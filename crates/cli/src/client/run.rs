@@ -25,6 +25,9 @@ pub fn main(t: XlatorType) -> ExitCode {
 
 /// Runs the client of type `t` on `args` (without the program name).
 pub fn run(t: XlatorType, args: &[String], send: &mut Send<'_>, resolver: &dyn Resolver) -> Report {
+    if let Some(report) = crate::docs::client_hidden_option(t, args) {
+        return report;
+    }
     if let Some(report) = super::legacy::run(t, args, send, resolver) {
         return report;
     }
@@ -44,6 +47,9 @@ pub fn run(t: XlatorType, args: &[String], send: &mut Send<'_>, resolver: &dyn R
         Err(report) => return report,
     };
     let path = transport::socket_path(parsed.socket.as_deref());
+    if let Some(report) = super::ss::intercept(&path, &inv) {
+        return report;
+    }
     let answer = send(&path, &inv.request);
     render(t, &inv, answer, resolver).with_stderr_prefix(&inv.warnings)
 }
@@ -113,7 +119,10 @@ pub fn render(
         }
     };
     match (&inv.view, response) {
-        (_, Response::Error { errno, message }) => daemon_error(errno, &message),
+        (view, Response::Error { errno, message }) => Report {
+            stdout: header_before_failure(view),
+            ..daemon_error(errno, &message)
+        },
         (View::Silent, Response::Ok) => Report::default(),
         (View::Silent, Response::Warnings(list)) => Report {
             stderr: list.iter().map(|w| warning(w)).collect(),
@@ -193,6 +202,44 @@ pub fn render(
         }
         _ => unexpected(),
     }
+}
+
+/// What Jool has printed of a table when the request fails: its displays print the headers
+/// (and, for the bordered tables, the border under them) before they ask the kernel, so a
+/// failure (`This namespace lacks an instance named 'x'.`) comes after them. That is the empty
+/// table without its closing border.
+fn header_before_failure(view: &View) -> String {
+    let (mut text, csv) = match view {
+        View::Pool4 { csv, no_headers } => (output::pool4::display(&[], *csv, *no_headers), *csv),
+        View::Eamt { csv, no_headers } => (output::eamt::display(&[], *csv, *no_headers), *csv),
+        View::Denylist4 { csv, no_headers } => {
+            (output::denylist4::display(&[], *csv, *no_headers), *csv)
+        }
+        View::Bib {
+            csv: true,
+            no_headers,
+            ..
+        } => (
+            output::bib::display(&[], true, *no_headers, true, &Numeric).0,
+            true,
+        ),
+        View::Sessions {
+            proto,
+            csv: true,
+            no_headers,
+            ..
+        } => (
+            output::session::display(*proto, &[], true, *no_headers, true, &Numeric).0,
+            true,
+        ),
+        _ => return String::new(),
+    };
+    if !csv {
+        // Drop the closing border (the last line).
+        let keep = text.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+        text.truncate(keep);
+    }
+    text
 }
 
 #[cfg(test)]
@@ -275,6 +322,36 @@ mod tests {
             "Error: The kernel module returned error 17: This namespace already has a Jool instance named 'default'.\n"
         );
         assert_eq!(report.code, 17);
+    }
+
+    #[test]
+    fn prints_table_headers_before_a_failure_like_jool() {
+        let lacks = || Response::Error {
+            errno: 3,
+            message: "This namespace lacks an instance named 'x'.".into(),
+        };
+        let (report, _) = run_with(XlatorType::Nat64, &["-i", "x", "pool4", "display"], lacks());
+        assert_eq!(
+            report.stdout,
+            "+------------+-------+--------------------+-----------------+-------------+\n|       Mark | Proto |     Max iterations |         Address |       Ports |\n"
+        );
+        assert_eq!(
+            report.stderr,
+            "Error: The kernel module returned error 3: This namespace lacks an instance named 'x'.\n"
+        );
+        let (csv, _) = run_with(XlatorType::Nat64, &["bib", "display", "--csv"], lacks());
+        assert_eq!(
+            csv.stdout,
+            "Protocol,IPv6 Address,IPv6 L4-ID,IPv4 Address,IPv4 L4-ID,Static?\n"
+        );
+        let (bare, _) = run_with(
+            XlatorType::Siit,
+            &["eamt", "display", "--no-headers"],
+            lacks(),
+        );
+        assert_eq!(bare.stdout, "");
+        let (global, _) = run_with(XlatorType::Siit, &["global", "display"], lacks());
+        assert_eq!(global.stdout, "");
     }
 
     #[test]

@@ -32,45 +32,21 @@ pub fn address(s: &str) -> Result<IpAddr, String> {
     }
 }
 
-fn u16_of(s: &str) -> Result<u16, String> {
-    parse_uint(s, 0, u64::from(u16::MAX))
-        .map(|v| v as u16)
-        .map_err(|e| e.to_string())
-}
-
-/// `ADDR#PORT` split at the last `#`.
-fn split_taddr(s: &str) -> Result<(&str, &str), String> {
-    s.rsplit_once('#')
-        .ok_or_else(|| format!("'{s}' does not seem to contain a port (format: <address>#<port>)."))
-}
-
-/// `203.0.113.8#80`.
+/// `203.0.113.8#80`, with Jool's `str_to_addr4_port` rules and messages (shared with the
+/// atomic-configuration file).
 pub fn taddr4(s: &str) -> Result<(Ipv4Addr, u16), String> {
-    let (a, p) = split_taddr(s)?;
-    let addr = a
-        .parse::<Ipv4Addr>()
-        .map_err(|_| format!("Cannot parse '{a}' as an IPv4 address."))?;
-    Ok((addr, u16_of(p)?))
+    jool_ctl::json::parse_taddr4(s).map_err(|e| e.to_string())
 }
 
-/// `2001:db8::1#96`.
+/// `2001:db8::1#96`, with Jool's `str_to_addr6_port` rules and messages.
 pub fn taddr6(s: &str) -> Result<(Ipv6Addr, u16), String> {
-    let (a, p) = split_taddr(s)?;
-    let addr = a
-        .parse::<Ipv6Addr>()
-        .map_err(|_| format!("Cannot parse '{a}' as an IPv6 address."))?;
-    Ok((addr, u16_of(p)?))
+    jool_ctl::json::parse_taddr6(s).map_err(|e| e.to_string())
 }
 
-/// `MIN[-MAX]`, 0..65535; a single number is a one-port range.
+/// `MIN[-MAX]`, 0..65535; a single number is a one-port range (Jool's `str_to_port_range`,
+/// shared with the atomic-configuration file).
 pub fn port_range(s: &str) -> Result<(u16, u16), String> {
-    match s.split_once('-') {
-        Some((min, max)) => Ok((u16_of(min)?, u16_of(max)?)),
-        None => {
-            let p = u16_of(s)?;
-            Ok((p, p))
-        }
-    }
+    jool_ctl::json::parse_port_range(s).map_err(|e| e.to_string())
 }
 
 /// A 32-bit unsigned integer (`--mark`).
@@ -119,7 +95,11 @@ mod tests {
         );
         assert_eq!(
             taddr4("203.0.113.8").unwrap_err(),
-            "'203.0.113.8' does not seem to contain a port (format: <address>#<port>)."
+            "'203.0.113.8' does not seem to contain a port (format: <IPv4 address>#<port> (eg. 203.0.113.8#80))."
+        );
+        assert_eq!(
+            taddr6("2001:db8::1").unwrap_err(),
+            "'2001:db8::1' does not seem to contain a port (format: <IPv6 address>#<port> (eg. 2001:db8::1#96))."
         );
         assert_eq!(
             taddr4("203.0.113.8#70000").unwrap_err(),
@@ -133,7 +113,11 @@ mod tests {
         assert_eq!(port_range("80").unwrap(), (80, 80));
         assert_eq!(
             port_range("x-3").unwrap_err(),
-            "'x' is not an unsigned integer. (error code 1)"
+            "'x-3' is not an unsigned integer. (error code 1)"
+        );
+        assert_eq!(
+            port_range("-5").unwrap_err(),
+            "'-5' is not an unsigned integer. (error code 1)"
         );
     }
 

@@ -48,8 +48,9 @@ impl Nat64Db {
                 return Err(BibError::NotFound);
             };
             let old = b.entry();
-            if old.addr4 == addr4 && !old.is_static {
-                b.is_static = true; // Identical dynamic entry: upgraded.
+            if old.addr4 == addr4 {
+                // Identical entry (spec §12): succeeds; a dynamic one becomes static.
+                b.is_static = true;
                 return Ok(());
             }
             return Err(BibError::Collision(new, old));

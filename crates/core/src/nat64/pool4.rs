@@ -108,7 +108,7 @@ impl MaxIterations {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Pool4Error {
     /// `--max-iterations 0`.
-    #[error("Max iterations must be at least 1.")]
+    #[error("Zero is not a legal Max Iterations value.")]
     ZeroIterations,
     /// The prefix would expand into too many rows.
     #[error(

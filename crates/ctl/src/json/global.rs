@@ -25,7 +25,7 @@ pub(crate) fn parse_global(
     })?;
     for (def, v) in values {
         def.set(globals, v, force)
-            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+            .map_err(|e| ConfigError::Rejected(e.to_string()))?;
     }
     Ok(())
 }

@@ -18,6 +18,10 @@ mod sections;
 mod strparse;
 mod value;
 
+/// `ADDR#PORT` as Jool's client parses it everywhere (file and command line), with its
+/// messages.
+pub use strparse::{parse_port_range, parse_taddr4, parse_taddr6};
+
 use jool_core::config::{Framework, SiitConfig, XlatorType};
 use jool_core::globals::Globals;
 use jool_core::{Ipv4Prefix, Ipv6Prefix};
@@ -49,9 +53,15 @@ pub enum ConfigError {
     /// `framework` is neither `netfilter` nor `iptables`.
     #[error("Unknown framework: '{0}'")]
     UnknownFramework(String),
-    /// A value was rejected by its parser or by the configuration's validation.
+    /// A value was rejected by its parser (Jool's userspace rejects these).
     #[error("{0}")]
     Invalid(String),
+    /// A value that parses but that the translator refuses: the validation Jool's kernel
+    /// module applies when it receives the section (pool6 length, u-bit, EAM overlaps,
+    /// subnet-scoped prefixes, ...). A client lets the daemon report these, as Jool prints
+    /// them: `The kernel module returned error 22: ...`.
+    #[error("{0}")]
+    Rejected(String),
 }
 
 /// Transport protocol of a pool4 or BIB entry.
@@ -190,6 +200,22 @@ pub fn parse_atomic_config(
             ..ParseOptions::default()
         },
     )
+}
+
+/// The top-level `"instance"` string of a file, which is all `-f FILE` reads (spec §1.1):
+/// syntax errors are Jool's, the member name is matched case-insensitively (the first one
+/// wins, as cJSON's lookup), and `None` means there is none or it is not a string.
+pub fn instance_name(text: &str) -> Result<Option<String>, ConfigError> {
+    let value::Json::Object(members) = value::parse_document(text)? else {
+        return Ok(None);
+    };
+    Ok(members
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("instance"))
+        .and_then(|(_, v)| match v {
+            value::Json::String(s) => Some(s.clone()),
+            _ => None,
+        }))
 }
 
 /// Parses a file with explicit options.

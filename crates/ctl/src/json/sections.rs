@@ -120,13 +120,13 @@ pub(crate) fn fill_siit_tables(
         config
             .eamt
             .add(*prefix6, *prefix4, force)
-            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+            .map_err(|e| ConfigError::Rejected(e.to_string()))?;
     }
     for prefix in denylist4 {
         config
             .denylist4
             .add(*prefix, force)
-            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+            .map_err(|e| ConfigError::Rejected(e.to_string()))?;
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ pub(crate) fn parse_uint(s: &str, min: u64, max: u64) -> Result<(u64, &str), Con
 }
 
 /// `MIN[-MAX]`, 0..65535 each; a single number is a one-port range.
-pub(crate) fn parse_port_range(s: &str) -> Result<(u16, u16), ConfigError> {
+pub fn parse_port_range(s: &str) -> Result<(u16, u16), ConfigError> {
     let (min, rest) = parse_uint(s, 0, u64::from(u16::MAX))?;
     let Some(max_text) = rest.strip_prefix('-') else {
         return Ok((min as u16, min as u16));
@@ -68,7 +68,7 @@ fn port_of(s: &str, token: Option<&str>, format: &str) -> Result<u16, ConfigErro
 }
 
 /// `ADDR#PORT` with an IPv4 address (`203.0.113.8#80`).
-pub(crate) fn parse_taddr4(s: &str) -> Result<(Ipv4Addr, u16), ConfigError> {
+pub fn parse_taddr4(s: &str) -> Result<(Ipv4Addr, u16), ConfigError> {
     const FORMAT: &str = "<IPv4 address>#<port> (eg. 203.0.113.8#80)";
     // INET_ADDRSTRLEN + '#' + 5 port digits.
     let (addr, port) = split_taddr(s, 16 + 1 + 5, FORMAT)?;
@@ -79,7 +79,7 @@ pub(crate) fn parse_taddr4(s: &str) -> Result<(Ipv4Addr, u16), ConfigError> {
 }
 
 /// `ADDR#PORT` with an IPv6 address (`2001:db8::1#96`).
-pub(crate) fn parse_taddr6(s: &str) -> Result<(Ipv6Addr, u16), ConfigError> {
+pub fn parse_taddr6(s: &str) -> Result<(Ipv6Addr, u16), ConfigError> {
     const FORMAT: &str = "<IPv6 address>#<port> (eg. 2001:db8::1#96)";
     // INET6_ADDRSTRLEN + '#' + 5 port digits.
     let (addr, port) = split_taddr(s, 46 + 1 + 5, FORMAT)?;

@@ -44,9 +44,8 @@ fn check_pool4_entry(
     let (_, proto, prefix, ports, max_iterations) = *e;
     jool_core::addr::validate_no_host_bits4(&prefix).map_err(OpError::inval)?;
     if max_iterations == Some(MaxIterations::Fixed(0)) {
-        return Err(OpError::inval(
-            jool_core::nat64::Pool4Error::ZeroIterations.to_string(),
-        ));
+        // Jool's kernel message (`max_iterations_validate`).
+        return Err(OpError::inval("Zero is not a legal Max Iterations value."));
     }
     if !force && proto.has_ports() {
         let (lo, hi) = ephemeral()
@@ -76,11 +75,16 @@ pub struct Pool4AddArgs<'a> {
     pub force: bool,
 }
 
-/// `pool4 display`: one row per (set, address, range), sets in insertion order.
+/// `pool4 display`: one row per (set, address, range), the sets by descending mark. Jool
+/// walks its mark tree from `rb_first`, and its tree keeps larger marks to the left (its
+/// `cmp_mark` is `(int)key - (int)node`, and a negative comparison descends right), so its
+/// documentation shows mark 2, then 1, then 0. The marks compare as `int`, as there.
 pub fn pool4_display(inst: &Instance, proto: ProtoDto) -> Result<Response, OpError> {
     let nat = inst.nat64()?;
+    let mut sets = nat.pool4_display(Some(l4(proto)));
+    sets.sort_by_key(|s| std::cmp::Reverse(s.mark as i32));
     let mut rows = Vec::new();
-    for set in nat.pool4_display(Some(l4(proto))) {
+    for set in sets {
         for r in &set.rows {
             rows.push(Pool4Row {
                 mark: set.mark,

@@ -7,7 +7,7 @@ use super::super::values;
 use super::{einval, missing, Built, Given, View};
 use jool_core::config::validate_instance_name;
 use jool_core::XlatorType;
-use jool_ctl::proto::{FrameworkDto, Op, ProtoDto};
+use jool_ctl::proto::{FrameworkDto, Op, ProtoDto, QueueRange};
 
 pub(super) fn no_positionals(given: &Given, too_many: impl Fn() -> Report) -> Result<(), Report> {
     match given.positionals().next() {
@@ -46,10 +46,7 @@ pub(super) fn instance_add(given: &Given, dash_i: Option<&str>) -> Result<Built,
         None => None,
     };
     let queue = match given.value("queue") {
-        Some(q) => Some(
-            jool_core::globals::parse_uint(q, 0, u64::from(u16::MAX))
-                .map_err(|e| einval(e.to_string()))? as u16,
-        ),
+        Some(q) => Some(queue_range(q)?),
         None => None,
     };
     if queue.is_some() && !iptables {
@@ -68,6 +65,27 @@ pub(super) fn instance_add(given: &Given, dash_i: Option<&str>) -> Result<Built,
         queue,
     };
     Ok((op, View::Silent, name))
+}
+
+/// `--queue N` or `--queue N:M` (the queues `N..=M`, as iptables' `--queue-balance N:M`).
+fn queue_range(text: &str) -> Result<QueueRange, Report> {
+    let number = |t: &str| {
+        jool_core::globals::parse_uint(t, 0, u64::from(u16::MAX))
+            .map(|n| n as u16)
+            .map_err(|e| einval(e.to_string()))
+    };
+    let (first, last) = match text.split_once(':') {
+        Some((a, b)) => (number(a)?, number(b)?),
+        None => {
+            let n = number(text)?;
+            (n, n)
+        }
+    };
+    QueueRange::new(first, last).ok_or_else(|| {
+        einval(format!(
+            "The queue range {first}:{last} is empty (the first queue is greater than the last)."
+        ))
+    })
 }
 
 /// The prefix and the port range of a pool4 command line.
@@ -224,18 +242,37 @@ pub(super) fn eamt_edit(p: &Parsed, given: &Given) -> Result<Op, Report> {
     })
 }
 
-/// `file handle FILE`: the file is read and checked here (Jool parses it in userspace, so
-/// its JSON errors are plain `Error:` lines); the daemon applies it atomically. The
-/// instance is `-i`, else the file's `"instance"`.
+/// `file handle FILE`: the file is read and parsed here, as Jool's client does (its syntax,
+/// tag and type errors are plain `Error:` lines); the daemon validates the values and applies
+/// the file atomically, and its refusals print as the kernel module's
+/// (`ConfigError::Rejected`). The instance is the file's `"instance"`, which `-i` must match.
 pub(super) fn file_handle(t: XlatorType, p: &Parsed, given: &Given) -> Result<Built, Report> {
+    use jool_ctl::json::ConfigError;
     let Some(path) = given.positionals().last() else {
         return Err(missing(&["a file name"]));
     };
     let json =
         std::fs::read_to_string(path).map_err(|e| einval(format!("Cannot read '{path}': {e}")))?;
     let force = given.flag("force");
-    let config =
-        jool_ctl::json::parse_atomic_config(&json, t, force).map_err(|e| einval(e.to_string()))?;
-    let instance = p.instance.clone().unwrap_or(config.instance);
+    let instance = match jool_ctl::json::parse_atomic_config(&json, t, force) {
+        Ok(config) => config.instance,
+        // The daemon says why, as Jool's kernel module would.
+        Err(ConfigError::Rejected(_)) => super::super::grammar::instance_from_json(&json)?,
+        // Jool's second pass marks `instance` mandatory in an unnamed object, so with `-i`
+        // (which skips the first pass's root check) the file still needs it (spec §4.1).
+        Err(ConfigError::MissingChild { parent, child })
+            if parent == "root" && child == "instance" && p.instance.is_some() =>
+        {
+            return Err(einval(
+                "Object '<unnamed>' is missing the 'instance' child.".to_string(),
+            ))
+        }
+        Err(e) => return Err(einval(e.to_string())),
+    };
+    if let Some(dash_i) = p.instance.as_deref().filter(|i| *i != instance) {
+        return Err(einval(format!(
+            "The -i command line argument ({dash_i}) does not match the instance name defined in the file ({instance})."
+        )));
+    }
     Ok((Op::FileHandle { json, force }, View::Silent, instance))
 }

@@ -48,8 +48,8 @@ const INSTANCE_ADD: OpGrammar = g(
         OptSpec::with_arg(
             "queue",
             None,
-            "<integer>",
-            "NFQUEUE number of an iptables instance (default: the first free one)",
+            "<integer>[:<integer>]",
+            "NFQUEUE number N, or queues N:M, of an iptables instance (default: the first free one)",
         ),
     ],
     Some("<instance name>"),
@@ -105,6 +105,47 @@ const ADDRESS_QUERY: OpGrammar = g(
     Some("<IP Address>"),
 );
 const FILE_HANDLE: OpGrammar = g(&[FORCE], Some("<File name>"));
+const SESSION_PROXY: OpGrammar = g(
+    &[
+        OptSpec::with_arg(
+            "net.mcast.port",
+            Some('p'),
+            "<port>",
+            "Multicast port (default 6400)",
+        ),
+        OptSpec::with_arg(
+            "net.dev.in",
+            Some('i'),
+            "<interface>",
+            "IPv4: local address of the interface that joins the group; IPv6: its name",
+        ),
+        OptSpec::with_arg(
+            "net.dev.out",
+            Some('o'),
+            "<interface>",
+            "IPv4: local address of the interface that sends; IPv6: its name",
+        ),
+        OptSpec::with_arg(
+            "net.ttl",
+            Some('t'),
+            "<integer>",
+            "Multicast TTL (default 1)",
+        ),
+        OptSpec::with_arg(
+            "stats.address",
+            None,
+            "<address>",
+            "Address of the stats server (default ::)",
+        ),
+        OptSpec::with_arg(
+            "stats.port",
+            None,
+            "<port>",
+            "Port of the stats server (default 6401)",
+        ),
+    ],
+    Some("<NET_MCAST_ADDR>"),
+);
 
 /// The option grammar of an operation (`None`: not an operation of this client).
 pub fn grammar_of(mode: Mode, op: &str) -> Option<&'static OpGrammar> {
@@ -130,6 +171,8 @@ pub fn grammar_of(mode: Mode, op: &str) -> Option<&'static OpGrammar> {
         (Mode::Eamt | Mode::Denylist4 | Mode::Blacklist4, "flush") => &NOTHING,
         (Mode::Address, "query") => &ADDRESS_QUERY,
         (Mode::File, "handle") => &FILE_HANDLE,
+        (Mode::Session, "follow" | "advertise") | (Mode::Joold, "advertise") => &NOTHING,
+        (Mode::Session, "proxy") => &SESSION_PROXY,
         _ => return None,
     })
 }

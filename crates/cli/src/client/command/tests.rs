@@ -48,8 +48,42 @@ fn builds_instance_add_with_defaults() {
     .unwrap();
     assert!(matches!(
         q.request.op,
-        Op::InstanceAdd { queue: Some(7), .. }
+        Op::InstanceAdd { queue: Some(q), .. } if q == 7.into()
     ));
+}
+
+#[test]
+fn builds_instance_add_with_a_queue_range() {
+    let q = inv(
+        Nat64,
+        &[
+            "instance",
+            "add",
+            "--iptables",
+            "--queue",
+            "2:5",
+            "-6",
+            "64:ff9b::/96",
+        ],
+    )
+    .unwrap();
+    let want = jool_ctl::proto::QueueRange::new(2, 5);
+    assert!(matches!(q.request.op, Op::InstanceAdd { queue, .. } if queue == want));
+    let same = inv(Siit, &["instance", "add", "--iptables", "--queue", "4:4"]).unwrap();
+    assert!(matches!(same.request.op, Op::InstanceAdd { queue: Some(q), .. } if q == 4.into()));
+    let empty = inv(Siit, &["instance", "add", "--iptables", "--queue", "5:2"]).unwrap_err();
+    assert_eq!(
+        empty.stderr,
+        "Error: The queue range 5:2 is empty (the first queue is greater than the last).\n"
+    );
+    let bad = inv(Siit, &["instance", "add", "--iptables", "--queue", "1:x"]).unwrap_err();
+    assert!(bad.stderr.starts_with("Error: "), "{}", bad.stderr);
+    let big = inv(
+        Siit,
+        &["instance", "add", "--iptables", "--queue", "0:65536"],
+    )
+    .unwrap_err();
+    assert!(big.stderr.starts_with("Error: "), "{}", big.stderr);
 }
 
 #[test]
