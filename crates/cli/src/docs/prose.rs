@@ -143,7 +143,8 @@ pub fn op(m: Mode, op: &str) -> Option<&'static str> {
 }
 
 /// What Jool 3.x target `--target` became in Jool 4 (spec §9); `None` for the targets the
-/// 3.x parser maps to nothing (`--joold`), which the page leaves out.
+/// 3.x parser maps to nothing for this translator (`--joold` of jool_siit), which the page
+/// leaves out.
 pub fn legacy_target(t: XlatorType, target: &str) -> Option<&'static str> {
     let nat64 = t == XlatorType::Nat64;
     Some(match target {
@@ -164,6 +165,7 @@ pub fn legacy_target(t: XlatorType, target: &str) -> Option<&'static str> {
         "eamt" => "eamt.",
         "blacklist" => "denylist4.",
         "pool6791" => "global update rfc6791v4-prefix (a single prefix).",
+        "joold" if nat64 => "session advertise (--joold --advertise).",
         "instance" if nat64 => {
             "instance add|remove. --instance --add only checks that no NAT64 instance exists \
              yet: the instance itself is created by --pool6 --add."

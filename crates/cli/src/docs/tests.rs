@@ -174,7 +174,8 @@ fn every_listed_legacy_target_has_its_sentence() {
             }
         }
     }
-    assert_eq!(target_ops(Nat64, "joold").0, Accepts::None);
+    assert_eq!(target_ops(Siit, "joold").0, Accepts::None);
+    assert_ne!(target_ops(Nat64, "joold").0, Accepts::None);
 }
 
 #[test]

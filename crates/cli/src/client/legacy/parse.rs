@@ -398,6 +398,12 @@ fn build(t: XlatorType, line: &Line) -> Result<Plan, Report> {
             no_positionals(line)?;
             push(Op::InstanceRemove, Show::Silent)
         }
+        // 3.x `--joold --advertise` = 4.x `session advertise` (spec §9).
+        ("joold", "advertise") => {
+            nat64_only(t, target)?;
+            no_positionals(line)?;
+            push(Op::SsAdvertise, Show::Silent)
+        }
         ("pool6" | "pool6791", "display" | "count") => {
             no_positionals(line)?;
             if target == "pool6791" {

@@ -517,3 +517,14 @@ fn refuses_unknown_flags_and_operations() {
     assert!(error(Nat64, &["--session", "--add"]).contains("--session --add"));
     assert!(error(Nat64, &["--pool6", "--bib"]).contains("Only one target"));
 }
+
+#[test]
+fn maps_joold_advertise_to_session_advertise() {
+    // Spec §9: `jool --joold --advertise` = `jool session advertise`.
+    assert_eq!(
+        ops(Nat64, &["--joold", "--advertise"]),
+        vec![Op::SsAdvertise]
+    );
+    assert!(error(Siit, &["--joold", "--advertise"]).contains("only applies to jool (NAT64)"));
+    assert!(error(Nat64, &["--joold", "--display"]).contains("does not exist"));
+}
