@@ -13,58 +13,27 @@
 
 mod common;
 
-use common::{root_or_skip, text, wait_until, Daemon, Ns};
+use common::topology::Net;
+use common::{root_or_skip, text, Daemon, Ns};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::time::Duration;
-
-struct Net {
-    v6: Ns,
-    xlat: Ns,
-    v4: Ns,
-}
 
 /// The IPv6 hosts that send: 16 addresses, so that the balance hash (addresses and protocol)
 /// puts some on each queue.
 const HOSTS: u16 = 16;
 
 impl Net {
-    fn new() -> Net {
-        let v6 = Ns::new("jrs-nfq-v6");
-        let xlat = Ns::new("jrs-nfq-x");
-        let v4 = Ns::new("jrs-nfq-v4");
-        xlat.ip(&[
-            "link", "add", "to_v6", "type", "veth", "peer", "name", "to_x", "netns", &v6.name,
-        ]);
-        xlat.ip(&[
-            "link", "add", "to_v4", "type", "veth", "peer", "name", "to_x", "netns", &v4.name,
-        ]);
-        xlat.ip(&["addr", "add", "2001:db8:1::1/64", "dev", "to_v6", "nodad"]);
-        xlat.ip(&["addr", "add", "192.0.2.1/24", "dev", "to_v4"]);
-        v6.ip(&["addr", "add", "2001:db8:1::8/64", "dev", "to_x", "nodad"]);
+    /// The shared [`Net`] (namespaces `jrs-nfq-…`), the v6 node also holding the [`HOSTS`]
+    /// addresses 2001:db8:1::10 onwards.
+    fn with_hosts() -> Net {
+        let net = Net::new("jrs-nfq");
         for h in 0..HOSTS {
             let a = format!("2001:db8:1::{:x}/64", 0x10 + h);
-            v6.ip(&["addr", "add", &a, "dev", "to_x", "nodad"]);
+            net.v6.ip(&["addr", "add", &a, "dev", "to_x", "nodad"]);
         }
-        v4.ip(&["addr", "add", "192.0.2.8/24", "dev", "to_x"]);
-        for (ns, dev) in [
-            (&xlat, "to_v6"),
-            (&xlat, "to_v4"),
-            (&v6, "to_x"),
-            (&v4, "to_x"),
-        ] {
-            ns.ip(&["link", "set", dev, "up"]);
-        }
-        v6.ip(&["route", "add", "64:ff9b::/96", "via", "2001:db8:1::1"]);
-        xlat.sysctl(&[
-            "net.ipv4.conf.all.forwarding=1",
-            "net.ipv6.conf.all.forwarding=1",
-        ]);
-        wait_until(Duration::from_secs(10), "IPv6 DAD", || {
-            v6.dad_done() && xlat.dad_done()
-        });
-        Net { v6, xlat, v4 }
+        net
     }
 
     /// The translator's rules: IPv6 towards pool6 and IPv4 towards pool4 go to queues 4-5.
@@ -117,7 +86,7 @@ fn nat64_instance_on_a_queue_range_translates_on_every_queue() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new();
+    let net = Net::with_hosts();
     let d = Daemon::start();
     d.cmd_ok(
         &net.xlat,

@@ -14,8 +14,8 @@ mod surface;
 
 use common::{root_or_skip, wait_until, Daemon, Ns};
 use nat64_traffic::{
-    accept, fin, ping6, ping_pong, read_fin, rst, tcp_connect, tcp_listen, tcp_syn, udp_exchange,
-    EtcNetns, Net,
+    accept, fin, ping6, ping_pong, read_fin, rst, tcp_connect, tcp_listen, tcp_syn, topology,
+    udp_exchange, EtcNetns,
 };
 use std::time::Duration;
 use surface::{digits_to_n, Shell};
@@ -792,7 +792,7 @@ fn nat64_sessions_and_bib_from_real_traffic() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new();
+    let net = topology();
     let d = Daemon::start();
     let _etc = EtcNetns::new(
         &net.xlat,

@@ -20,7 +20,8 @@
 
 mod common;
 
-use common::{has_tun, random_bytes, root_or_skip, text, wait_until, Daemon, Ns, DAEMON};
+use common::topology::Net;
+use common::{has_tun, random_bytes, root_or_skip, text, Daemon, Ns, DAEMON};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::process::Command;
@@ -28,46 +29,13 @@ use std::time::{Duration, Instant};
 
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
-struct Net {
-    v6: Ns,
-    xlat: Ns,
-    v4: Ns,
-}
-
-impl Net {
-    fn new(test: &str) -> Net {
-        let v6 = Ns::new(&format!("jrs-{test}-v6"));
-        let xlat = Ns::new(&format!("jrs-{test}-x"));
-        let v4 = Ns::new(&format!("jrs-{test}-v4"));
-        xlat.ip(&[
-            "link", "add", "to_v6", "type", "veth", "peer", "name", "to_x", "netns", &v6.name,
-        ]);
-        xlat.ip(&[
-            "link", "add", "to_v4", "type", "veth", "peer", "name", "to_x", "netns", &v4.name,
-        ]);
-        xlat.ip(&["addr", "add", "2001:db8:1::1/64", "dev", "to_v6", "nodad"]);
-        xlat.ip(&["addr", "add", "192.0.2.1/24", "dev", "to_v4"]);
-        v6.ip(&["addr", "add", "2001:db8:1::8/64", "dev", "to_x", "nodad"]);
-        v4.ip(&["addr", "add", "192.0.2.8/24", "dev", "to_x"]);
-        for (ns, dev) in [
-            (&xlat, "to_v6"),
-            (&xlat, "to_v4"),
-            (&v6, "to_x"),
-            (&v4, "to_x"),
-        ] {
-            ns.ip(&["link", "set", dev, "up"]);
-        }
-        v6.ip(&["route", "add", "64:ff9b::/96", "via", "2001:db8:1::1"]);
-        v4.ip(&["route", "add", "198.51.100.0/24", "via", "192.0.2.1"]);
-        xlat.sysctl(&[
-            "net.ipv4.conf.all.forwarding=1",
-            "net.ipv6.conf.all.forwarding=1",
-        ]);
-        wait_until(Duration::from_secs(10), "IPv6 DAD", || {
-            v6.dad_done() && xlat.dad_done()
-        });
-        Net { v6, xlat, v4 }
-    }
+/// The shared [`Net`] (namespaces `jrs-<test>-…`), the v4 node routing the EAM range
+/// 198.51.100.0/24 through the translator.
+fn topology(test: &str) -> Net {
+    let net = Net::new(&format!("jrs-{test}"));
+    net.v4
+        .ip(&["route", "add", "198.51.100.0/24", "via", "192.0.2.1"]);
+    net
 }
 
 fn addr(s: &str) -> SocketAddr {
@@ -260,7 +228,7 @@ fn nat64_carries_tcp_udp_and_ping_from_ipv6_to_ipv4_and_leaves_nothing_behind() 
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("n64");
+    let net = topology("n64");
     let d = Daemon::start();
     let before = net.xlat.plumbing();
     d.cmd_ok(
@@ -313,7 +281,7 @@ fn nat64_translates_port_unreachable_back_to_the_ipv6_sender() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("n64e");
+    let net = topology("n64e");
     let d = Daemon::start();
     d.cmd_ok(
         &net.xlat,
@@ -327,7 +295,7 @@ fn nat64_static_bib_entry_lets_ipv4_open_tcp_and_udp_to_ipv6() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("bib");
+    let net = topology("bib");
     let d = Daemon::start();
     d.cmd_ok(
         &net.xlat,
@@ -354,6 +322,92 @@ fn nat64_static_bib_entry_lets_ipv4_open_tcp_and_udp_to_ipv6() {
     assert_eq!(at_client.to_string(), "192.0.2.1:61500");
 }
 
+/// Sends `len`-byte UDP datagrams from `client_ns` to `dst` until one reaches the server bound
+/// to `bind` in `server_ns` (at most 5 tries: the first may wait on neighbour discovery), and
+/// checks that it arrived whole.
+fn udp_datagram_of(len: usize, client_ns: &Ns, dst: &str, server_ns: &Ns, bind: &str) {
+    let srv = server_ns
+        .netns()
+        .enter(|| UdpSocket::bind(addr(bind)))
+        .unwrap()
+        .expect("bind the UDP server");
+    let any = if dst.starts_with('[') {
+        "[::]:0"
+    } else {
+        "0.0.0.0:0"
+    };
+    let cli = client_ns
+        .netns()
+        .enter(|| UdpSocket::bind(addr(any)))
+        .unwrap()
+        .expect("bind the UDP client");
+    srv.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    let payload = random_bytes(len);
+    let mut buf = vec![0u8; len + 1];
+    for _ in 0..5 {
+        cli.send_to(&payload, dst).unwrap();
+        if let Ok((n, _)) = srv.recv_from(&mut buf) {
+            assert_eq!(first_difference(&buf[..n], &payload), None, "{n} bytes");
+            return;
+        }
+    }
+    panic!("no {len}-byte datagram reached {bind} from {dst}");
+}
+
+/// `<counter>` of a namespace's `/proc/net/snmp` (IPv4, `Ip:` lines) or `/proc/net/snmp6`.
+fn snmp(ns: &Ns, file: &str, counter: &str) -> u64 {
+    let text = ns.exec_ok("cat", &[file]);
+    if file.ends_with("snmp6") {
+        return text
+            .lines()
+            .find_map(|l| l.strip_prefix(counter).map(|v| v.trim().parse().unwrap()))
+            .unwrap_or_else(|| panic!("no {counter} in {file}"));
+    }
+    let mut ip = text.lines().filter(|l| l.starts_with("Ip: "));
+    let (names, values) = (ip.next().unwrap(), ip.next().unwrap());
+    let i = names.split(' ').position(|n| n == counter).unwrap();
+    values.split(' ').nth(i).unwrap().parse().unwrap()
+}
+
+/// The TUN is not a link: on jumbo-frame networks (MTU 9000 everywhere), a 7,000-byte
+/// datagram crosses the translator whole both ways. A TUN left at its default MTU of 1500
+/// would make the kernel answer Packet Too Big before the translator sees the packet, and the
+/// datagram would then arrive in fragments.
+#[test]
+fn siit_carries_jumbo_frames_whole_both_ways() {
+    if !root_or_skip() {
+        return;
+    }
+    let net = topology("jumbo");
+    for (ns, dev) in [
+        (&net.v6, "to_x"),
+        (&net.xlat, "to_v6"),
+        (&net.xlat, "to_v4"),
+        (&net.v4, "to_x"),
+    ] {
+        ns.ip(&["link", "set", dev, "mtu", "9000"]);
+    }
+    let d = Daemon::start();
+    siit(&net, &d);
+    udp_datagram_of(
+        7000,
+        &net.v6,
+        "[64:ff9b::192.0.2.8]:6000",
+        &net.v4,
+        "192.0.2.8:6000",
+    );
+    udp_datagram_of(
+        7000,
+        &net.v4,
+        "198.51.100.8:6001",
+        &net.v6,
+        "[2001:db8:1::8]:6001",
+    );
+    assert_eq!(snmp(&net.v4, "/proc/net/snmp", "ReasmOKs"), 0);
+    assert_eq!(snmp(&net.v6, "/proc/net/snmp6", "Ip6ReasmOKs"), 0);
+    assert_eq!(snmp(&net.v6, "/proc/net/snmp6", "Icmp6InPktTooBigs"), 0);
+}
+
 /// The SIIT translator of [`Net`], configured with the clients.
 fn siit(net: &Net, d: &Daemon) {
     d.cmd_ok(
@@ -368,7 +422,7 @@ fn siit_carries_tcp_udp_and_ping_both_ways_and_sigterm_leaves_nothing_behind() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("siit");
+    let net = topology("siit");
     let mut d = Daemon::start();
     let before = net.xlat.plumbing();
     siit(&net, &d);
@@ -456,7 +510,7 @@ fn siit_moves_tcp_as_gso_super_packets_both_ways() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("gso");
+    let net = topology("gso");
     let d = Daemon::start();
     siit(&net, &d);
     let len = 8 << 20;
@@ -496,7 +550,7 @@ fn nat64_moves_tcp_as_gso_super_packets() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("gso64");
+    let net = topology("gso64");
     let d = Daemon::start();
     d.cmd_ok(
         &net.xlat,
@@ -525,7 +579,7 @@ fn siit_translates_port_unreachable_back_both_ways() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("siite");
+    let net = topology("siite");
     let d = Daemon::start();
     siit(&net, &d);
     assert_port_unreachable_comes_back(&net.v6, "[64:ff9b::192.0.2.8]:9");
@@ -537,7 +591,7 @@ fn instance_flush_leaves_nothing_behind() {
     if !root_or_skip() {
         return;
     }
-    let net = Net::new("flush");
+    let net = topology("flush");
     let d = Daemon::start();
     let before = net.xlat.plumbing();
     siit(&net, &d);

@@ -10,6 +10,7 @@
 // Each test file uses a subset of these helpers.
 #![allow(dead_code)]
 
+pub mod topology;
 pub mod two_nat64;
 
 use std::ffi::OsString;

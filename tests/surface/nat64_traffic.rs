@@ -11,7 +11,8 @@
 //! Addresses nobody answers for (2001:db8:1::99, 192.0.2.99) leave SYNs unanswered: the
 //! V6_INIT and V4_INIT sessions.
 
-use crate::common::{wait_until, Ns};
+use crate::common::topology::Net;
+use crate::common::Ns;
 use rustix::net::{
     ipproto, recv, sendto, sockopt, AddressFamily, RecvFlags, SendFlags, SocketType,
 };
@@ -23,48 +24,12 @@ use std::time::Duration;
 
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The three namespaces.
-pub struct Net {
-    pub v6: Ns,
-    pub xlat: Ns,
-    pub v4: Ns,
-}
-
-impl Net {
-    pub fn new() -> Net {
-        let v6 = Ns::new("jrs-s6");
-        let xlat = Ns::new("jrs-sx");
-        let v4 = Ns::new("jrs-s4");
-        xlat.ip(&[
-            "link", "add", "to_v6", "type", "veth", "peer", "name", "to_x", "netns", &v6.name,
-        ]);
-        xlat.ip(&[
-            "link", "add", "to_v4", "type", "veth", "peer", "name", "to_x", "netns", &v4.name,
-        ]);
-        xlat.ip(&["addr", "add", "2001:db8:1::1/64", "dev", "to_v6", "nodad"]);
-        xlat.ip(&["addr", "add", "192.0.2.1/24", "dev", "to_v4"]);
-        v6.ip(&["addr", "add", "2001:db8:1::8/64", "dev", "to_x", "nodad"]);
-        v4.ip(&["addr", "add", "192.0.2.8/24", "dev", "to_x"]);
-        for (ns, dev) in [
-            (&xlat, "to_v6"),
-            (&xlat, "to_v4"),
-            (&v6, "to_x"),
-            (&v4, "to_x"),
-        ] {
-            ns.ip(&["link", "set", dev, "up"]);
-        }
-        v6.ip(&["route", "add", "64:ff9b::/96", "via", "2001:db8:1::1"]);
-        xlat.sysctl(&[
-            "net.ipv4.conf.all.forwarding=1",
-            "net.ipv6.conf.all.forwarding=1",
-        ]);
-        // Ping sockets (ICMP identifiers chosen by `bind`) for everyone.
-        v6.sysctl(&["net.ipv4.ping_group_range=0 2147483647"]);
-        wait_until(Duration::from_secs(10), "IPv6 DAD", || {
-            v6.dad_done() && xlat.dad_done()
-        });
-        Net { v6, xlat, v4 }
-    }
+/// The shared [`Net`] (namespaces `jrs-s-…`), with ping sockets (ICMP identifiers chosen by
+/// `bind`) for everyone in the v6 node.
+pub fn topology() -> Net {
+    let net = Net::new("jrs-s");
+    net.v6.sysctl(&["net.ipv4.ping_group_range=0 2147483647"]);
+    net
 }
 
 /// `/etc/netns/<ns>/`: files `ip netns exec` mounts over `/etc` for commands run in that

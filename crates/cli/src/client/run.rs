@@ -71,7 +71,8 @@ fn transport_error(e: &TransportError) -> Report {
     Report::error(e.to_string(), code)
 }
 
-fn unexpected() -> Report {
+/// The report of a daemon answer that does not fit the request.
+pub fn unexpected() -> Report {
     Report::error(
         "jool-daemon sent a response this client did not expect.",
         EXIT_EINVAL,

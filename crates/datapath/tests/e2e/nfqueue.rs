@@ -4,36 +4,13 @@ use std::time::{Duration, Instant};
 use jool_datapath::nfqueue::RECV_BUF_LEN;
 use jool_datapath::{NetNs, NfQueue};
 
-use crate::support::{udp_socket_in, veth_pair, TestNs};
+use crate::support::{nfqueue_pair, udp_socket_in, TestNs};
 
 #[test]
 fn queued_packet_is_accepted_or_dropped_by_verdict() {
-    let a = TestNs::new();
-    let b = TestNs::new();
-    veth_pair(&a, "va", &b, "vb");
-    a.exec(&["ip", "addr", "add", "192.0.2.1/24", "dev", "va"]);
-    b.exec(&["ip", "addr", "add", "192.0.2.2/24", "dev", "vb"]);
-    let nsa = NetNs::by_name(&a.name).unwrap();
-    let nsb = NetNs::by_name(&b.name).unwrap();
+    let (_a, _b, nsa, nsb) = nfqueue_pair(&["--queue-num", "3"], 0);
     let mut q = NfQueue::bind(&nsb, 3).unwrap();
     assert_eq!(q.queue_num(), 3);
-    b.exec(&[
-        "iptables",
-        "-t",
-        "mangle",
-        "-A",
-        "PREROUTING",
-        "-i",
-        "vb",
-        "-p",
-        "udp",
-        "--dport",
-        "7000",
-        "-j",
-        "NFQUEUE",
-        "--queue-num",
-        "3",
-    ]);
     let sink = udp_socket_in(&nsb, "192.0.2.2:7000");
     sink.set_read_timeout(Some(Duration::from_millis(400)))
         .unwrap();

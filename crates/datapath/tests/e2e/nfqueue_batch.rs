@@ -6,41 +6,7 @@ use std::time::{Duration, Instant};
 use jool_datapath::nfqueue::{QueueConfig, RecvBatch, Verdicts, MAX_BATCH};
 use jool_datapath::{NetNs, NfQueue};
 
-use crate::support::{udp_socket_in, veth_pair, TestNs};
-
-/// Namespaces `a` (192.0.2.1, and `extra` more addresses 192.0.2.101...) and `b` (192.0.2.2),
-/// a veth between them, and in `b` a rule sending UDP to port 7000 to `target`.
-fn pair(target: &[&str], extra: u8) -> (TestNs, TestNs, NetNs, NetNs) {
-    let a = TestNs::new();
-    let b = TestNs::new();
-    veth_pair(&a, "va", &b, "vb");
-    a.exec(&["ip", "addr", "add", "192.0.2.1/24", "dev", "va"]);
-    for i in 0..extra {
-        let addr = format!("192.0.2.{}/24", 101 + u32::from(i));
-        a.exec(&["ip", "addr", "add", &addr, "dev", "va"]);
-    }
-    b.exec(&["ip", "addr", "add", "192.0.2.2/24", "dev", "vb"]);
-    let mut rule = vec![
-        "iptables",
-        "-t",
-        "mangle",
-        "-A",
-        "PREROUTING",
-        "-i",
-        "vb",
-        "-p",
-        "udp",
-        "--dport",
-        "7000",
-        "-j",
-        "NFQUEUE",
-    ];
-    rule.extend_from_slice(target);
-    b.exec(&rule);
-    let nsa = NetNs::by_name(&a.name).unwrap();
-    let nsb = NetNs::by_name(&b.name).unwrap();
-    (a, b, nsa, nsb)
-}
+use crate::support::{nfqueue_pair, udp_socket_in, TestNs};
 
 /// The sequence number carried in the first 4 payload bytes of a test datagram.
 fn seq_of(ip: &[u8]) -> u32 {
@@ -63,7 +29,7 @@ fn drain(sink: &std::net::UdpSocket, quiet: Duration) -> BTreeSet<u32> {
 
 #[test]
 fn batched_verdicts_accept_and_drop_as_decided() {
-    let (_a, _b, nsa, nsb) = pair(&["--queue-num", "2"], 0);
+    let (_a, _b, nsa, nsb) = nfqueue_pair(&["--queue-num", "2"], 0);
     let mut q = NfQueue::bind(&nsb, 2).unwrap();
     let sink = udp_socket_in(&nsb, "192.0.2.2:7000");
     let from_a = udp_socket_in(&nsa, "192.0.2.1:0");
@@ -108,7 +74,7 @@ fn batched_verdicts_accept_and_drop_as_decided() {
 #[test]
 fn full_queue_accepts_when_fail_open_and_drops_otherwise() {
     for fail_open in [true, false] {
-        let (_a, _b, nsa, nsb) = pair(&["--queue-num", "5"], 0);
+        let (_a, _b, nsa, nsb) = nfqueue_pair(&["--queue-num", "5"], 0);
         let config = QueueConfig {
             max_len: 8,
             fail_open,
@@ -153,7 +119,7 @@ fn full_queue_accepts_when_fail_open_and_drops_otherwise() {
 
 #[test]
 fn queue_balance_spreads_hosts_over_a_range_of_queues() {
-    let (a, _b, nsa, nsb) = pair(&["--queue-balance", "4:7"], 12);
+    let (a, _b, nsa, nsb) = nfqueue_pair(&["--queue-balance", "4:7"], 12);
     let mut queues = NfQueue::bind_range(&nsb, 4, 7, &QueueConfig::default()).unwrap();
     let nums: Vec<u16> = queues.iter().map(NfQueue::queue_num).collect();
     assert_eq!(nums, [4, 5, 6, 7]);

@@ -97,6 +97,44 @@ pub fn veth_pair(ns_a: &TestNs, a: &str, ns_b: &TestNs, b: &str) {
     ns_b.exec(&["ip", "link", "set", b, "up"]);
 }
 
+/// The NFQUEUE tests' namespaces: `a` (192.0.2.1, and `extra` more addresses 192.0.2.101...)
+/// and `b` (192.0.2.2), a veth between them, and in `b` a rule sending UDP to port 7000 to
+/// `target` (`--queue-num N`, `--queue-balance A:B`, ...).
+pub fn nfqueue_pair(
+    target: &[&str],
+    extra: u8,
+) -> (TestNs, TestNs, jool_datapath::NetNs, jool_datapath::NetNs) {
+    let a = TestNs::new();
+    let b = TestNs::new();
+    veth_pair(&a, "va", &b, "vb");
+    a.exec(&["ip", "addr", "add", "192.0.2.1/24", "dev", "va"]);
+    for i in 0..extra {
+        let addr = format!("192.0.2.{}/24", 101 + u32::from(i));
+        a.exec(&["ip", "addr", "add", &addr, "dev", "va"]);
+    }
+    b.exec(&["ip", "addr", "add", "192.0.2.2/24", "dev", "vb"]);
+    let mut rule = vec![
+        "iptables",
+        "-t",
+        "mangle",
+        "-A",
+        "PREROUTING",
+        "-i",
+        "vb",
+        "-p",
+        "udp",
+        "--dport",
+        "7000",
+        "-j",
+        "NFQUEUE",
+    ];
+    rule.extend_from_slice(target);
+    b.exec(&rule);
+    let nsa = jool_datapath::NetNs::by_name(&a.name).unwrap();
+    let nsb = jool_datapath::NetNs::by_name(&b.name).unwrap();
+    (a, b, nsa, nsb)
+}
+
 /// An IPv4/UDP packet (header checksum computed, UDP checksum 0 = none).
 pub fn udp4_packet(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
     let total = 20 + 8 + payload.len();

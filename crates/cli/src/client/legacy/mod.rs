@@ -27,7 +27,7 @@ pub use parse::{is_legacy, parse, DEPRECATED, OPERATIONS, SWITCHES, TARGETS};
 use super::command::{Invocation, View};
 use super::output::{self, proto_str, Numeric, Resolver};
 use super::report::{Report, EXIT_EINVAL};
-use super::run::{daemon_error, render, Send};
+use super::run::{daemon_error, render, unexpected, Send};
 use super::values;
 use jool_core::XlatorType;
 use jool_ctl::proto::{Pool4Row, ProtoDto, Request, Response};
@@ -159,13 +159,6 @@ pub fn run(
         }
     }
     Some(out.with_stderr_prefix(&plan.warnings))
-}
-
-fn unexpected() -> Report {
-    Report::error(
-        "jool-daemon sent a response this client did not expect.",
-        EXIT_EINVAL,
-    )
 }
 
 fn fetched(n: usize, what: &str) -> String {

@@ -1,13 +1,12 @@
 //! `jool session follow` (spec §2.9): prints every synchronized session, acknowledging each
 //! batch as a proxy does.
 
-use super::{Log, LOG_ERR};
-use crate::client::report::{Report, EXIT_EINVAL};
-use crate::client::run::daemon_error;
+use super::{subscribe, Log, LOG_ERR};
+use crate::client::report::Report;
 use jool_core::globals::format_timeout;
 use jool_core::nat64::ss::{decode, SsSession};
 use jool_ctl::proto::{Request, Response, SsUp};
-use jool_ctl::stream::{self, write_frame, FrameReader};
+use jool_ctl::stream::{write_frame, FrameReader};
 use std::io::Write;
 use std::path::Path;
 
@@ -29,20 +28,10 @@ pub fn follow_line(s: &SsSession) -> String {
 
 /// Subscribes and prints until the daemon goes away.
 pub fn run(path: &Path, req: &Request) -> Report {
-    let (conn, first) = match stream::open(path, req) {
-        Ok(x) => x,
-        Err(e) => return Report::error(e.to_string(), EXIT_EINVAL),
+    let conn = match subscribe(path, req) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    match first {
-        Response::Ok => {}
-        Response::Error { errno, message } => return daemon_error(errno, &message),
-        _ => {
-            return Report::error(
-                "jool-daemon sent a response this client did not expect.",
-                EXIT_EINVAL,
-            )
-        }
-    }
     println!("Commands parsed successfully; switching to syslog.");
     println!("See journalctl for error messages from now on.");
     let _ = std::io::stdout().flush();

@@ -18,9 +18,12 @@ pub use follow::follow_line;
 pub use proxy::{ProxyArgs, ProxyStats, DEFAULT_PORT, DEFAULT_STATS_PORT};
 
 use super::command::{Invocation, View};
-use super::report::Report;
+use super::report::{Report, EXIT_EINVAL};
+use super::run::{daemon_error, unexpected};
+use jool_ctl::proto::{Request, Response};
+use jool_ctl::stream;
 use std::io::Write;
-use std::os::unix::net::UnixDatagram;
+use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -32,6 +35,18 @@ pub fn intercept(path: &Path, inv: &Invocation) -> Option<Report> {
             Some(proxy::run(path, &inv.request, args).with_stderr_prefix(&inv.warnings))
         }
         _ => None,
+    }
+}
+
+/// Opens the session stream `req` asks for (follow or proxy): the connection once the daemon
+/// accepted it, else the report of why not.
+fn subscribe(path: &Path, req: &Request) -> Result<UnixStream, Report> {
+    let (conn, first) =
+        stream::open(path, req).map_err(|e| Report::error(e.to_string(), EXIT_EINVAL))?;
+    match first {
+        Response::Ok => Ok(conn),
+        Response::Error { errno, message } => Err(daemon_error(errno, &message)),
+        _ => Err(unexpected()),
     }
 }
 

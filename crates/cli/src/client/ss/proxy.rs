@@ -1,11 +1,10 @@
 //! `jool session proxy` (spec §8): forwards the instance's session batches to a UDP multicast
 //! group and gives the instance what peers send there; optionally answers stats queries.
 
-use super::{Log, LOG_ERR, LOG_INFO};
-use crate::client::report::{Report, EXIT_EINVAL};
-use crate::client::run::daemon_error;
+use super::{subscribe, Log, LOG_ERR, LOG_INFO};
+use crate::client::report::Report;
 use jool_ctl::proto::{Request, Response, SsUp};
-use jool_ctl::stream::{self, write_frame, FrameReader};
+use jool_ctl::stream::{write_frame, FrameReader};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV6, UdpSocket};
@@ -299,20 +298,10 @@ pub fn run(path: &Path, req: &Request, args: &ProxyArgs) -> Report {
     print!("{}", args.startup_text());
     let _ = io::stdout().flush();
     let log = Arc::new(Log::open());
-    let (conn, first) = match stream::open(path, req) {
-        Ok(x) => x,
-        Err(e) => return Report::error(e.to_string(), EXIT_EINVAL),
+    let conn = match subscribe(path, req) {
+        Ok(c) => c,
+        Err(r) => return r,
     };
-    match first {
-        Response::Ok => {}
-        Response::Error { errno, message } => return daemon_error(errno, &message),
-        _ => {
-            return Report::error(
-                "jool-daemon sent a response this client did not expect.",
-                EXIT_EINVAL,
-            )
-        }
-    }
     let (net, group) = match net_socket(args) {
         Ok(x) => x,
         Err(e) => return Report::error(format!("Cannot set up the multicast socket: {e}"), 1),
