@@ -61,6 +61,8 @@ pub struct TunConfig {
     pub queues: usize,
     /// Open with `IFF_VNET_HDR` and ask for checksum and segmentation offloads.
     pub offload: bool,
+    /// The device's MTU (`None`: the kernel's default, 1500).
+    pub mtu: Option<u32>,
 }
 
 impl Default for TunConfig {
@@ -69,6 +71,7 @@ impl Default for TunConfig {
             txqueuelen: 1000,
             queues: 1,
             offload: false,
+            mtu: None,
         }
     }
 }
@@ -226,7 +229,7 @@ impl Tun {
             netlink::sysctl_set_here(&format!("net/ipv6/conf/{dev}/addr_gen_mode"), "1")?;
             netlink::sysctl_set_here(&format!("net/ipv4/conf/{dev}/accept_local"), "1")?;
             netlink::sysctl_set_here(&format!("net/ipv4/conf/{dev}/rp_filter"), "0")?;
-            netlink::link_set_up_here(tun.ifindex, Some(config.txqueuelen))?;
+            netlink::link_set_up_here(tun.ifindex, Some(config.txqueuelen), config.mtu)?;
             Ok(tun)
         })?
     }

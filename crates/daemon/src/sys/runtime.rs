@@ -356,6 +356,9 @@ pub(super) enum Source {
     },
 }
 
+/// The instance TUN's MTU: the most a TUN accepts (`ETH_MAX_MTU`).
+const TUN_MTU: u32 = 65_535;
+
 /// Most TUN queues (and so worker threads) per instance.
 pub const MAX_WORKERS: usize = 16;
 
@@ -370,7 +373,10 @@ pub fn set_workers(n: usize) {
 /// The instance TUN's settings: one queue (and worker) per CPU, so that the kernel spreads
 /// flows over the workers by hash while every flow stays on one of them; offloads (GSO
 /// super-packets, partial checksums); a transmit queue long enough for bursts of small
-/// packets while a worker is busy.
+/// packets while a worker is busy; the largest MTU, because the TUN is not a link: the
+/// translator judges packet sizes against the outgoing interfaces (Packet Too Big /
+/// Fragmentation Needed, RFC 7915 §4 and §5), as Jool does in the kernel, and a 9000-byte
+/// jumbo frame must reach it rather than be refused at the TUN.
 fn tun_config() -> TunConfig {
     let queues = match WORKERS.load(Ordering::Relaxed) {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -380,6 +386,7 @@ fn tun_config() -> TunConfig {
         txqueuelen: 5000,
         queues: queues.clamp(1, MAX_WORKERS),
         offload: true,
+        mtu: Some(TUN_MTU),
     }
 }
 

@@ -178,7 +178,11 @@ fn route_socket() -> io::Result<NlSocket> {
 }
 
 /// Sets a link up, and its txqueuelen when given, in the calling thread's namespace.
-pub(crate) fn link_set_up_here(ifindex: u32, txqueuelen: Option<u32>) -> io::Result<()> {
+pub(crate) fn link_set_up_here(
+    ifindex: u32,
+    txqueuelen: Option<u32>,
+    mtu: Option<u32>,
+) -> io::Result<()> {
     let mut sock = route_socket()?;
     let mut msg = Msg::new(RTM_NEWLINK, 0);
     msg.put(&ifinfomsg(
@@ -188,6 +192,9 @@ pub(crate) fn link_set_up_here(ifindex: u32, txqueuelen: Option<u32>) -> io::Res
     ));
     if let Some(q) = txqueuelen {
         msg.attr(IFLA_TXQLEN, &q.to_ne_bytes());
+    }
+    if let Some(m) = mtu {
+        msg.attr(IFLA_MTU, &m.to_ne_bytes());
     }
     sock.request(&mut msg, &format!("cannot set link {ifindex} up"))
 }
@@ -203,7 +210,7 @@ fn ifinfomsg(ifindex: u32, flags: u32, change: u32) -> [u8; 16] {
 
 /// Brings interface `ifindex` of `ns` up.
 pub fn link_set_up(ns: &NetNs, ifindex: u32) -> io::Result<()> {
-    ns.enter(|| link_set_up_here(ifindex, None))?
+    ns.enter(|| link_set_up_here(ifindex, None, None))?
 }
 
 /// The interfaces of `ns`.
