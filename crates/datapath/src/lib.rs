@@ -17,12 +17,15 @@
 //! - [`netns`]: network namespace handles; [`netns::NetNs::enter`] runs a closure on a thread
 //!   that joined the namespace, so every socket, device and child process created there belongs
 //!   to it.
-//! - [`tun`]: the instance's TUN device (packets in and out of the kernel).
+//! - [`tun`]: the instance's TUN device (packets in and out of the kernel): one queue per
+//!   worker, offloads negotiated with `TUNSETOFFLOAD`.
+//! - [`vnet`]: the virtio-net header in front of every TUN packet (partial checksum, GSO).
 //! - [`netlink`]: rtnetlink plumbing (links, addresses, routes in any table, policy rules) and
 //!   per-namespace sysctls.
 //! - [`nft`]: nftables transactions through the `nft` binary run inside the namespace.
 //! - [`steering`]: the nftables ruleset text of the netfilter framework (pure).
-//! - [`nfqueue`]: NFQUEUE (iptables framework) over `NETLINK_NETFILTER`.
+//! - [`nfqueue`]: NFQUEUE (iptables framework) over `NETLINK_NETFILTER`: batched receive
+//!   (recvmmsg) and batched verdicts, one socket per queue of a range.
 #![warn(missing_docs)]
 
 mod error;
