@@ -11,8 +11,10 @@ pub enum PrefixError {
     #[error("Cannot parse '{0}' as an {1} address.")]
     BadAddress(String, &'static str),
     /// The length part is not a number or is too large.
-    #[error("'{0}' is out of bounds (0-{1}).")]
-    BadLength(String, u8),
+    /// Jool's unsigned-integer messages (spec §1.3): not starting with a digit, or out of
+    /// bounds `(0-max)`.
+    #[error("{0}")]
+    BadLength(String),
 }
 
 /// An IPv4 prefix. Host bits may be set; `has_host_bits` tells (callers that care reject it).
@@ -139,14 +141,16 @@ fn split(s: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The length after `/`, parsed as Jool's client parses unsigned integers (spec §1.3: a leading
+/// digit, trailing garbage ignored, bounds 0..=max); none (or an empty one, as `strtok` sees
+/// `ADDR/`) is the full length.
 fn parse_len(l: Option<&str>, max: u8) -> Result<u8, PrefixError> {
-    match l {
-        None => Ok(max),
-        Some(l) => match l.parse::<u8>() {
-            Ok(n) if n <= max => Ok(n),
-            _ => Err(PrefixError::BadLength(l.to_string(), max)),
-        },
-    }
+    let Some(l) = l.filter(|l| !l.is_empty()) else {
+        return Ok(max);
+    };
+    crate::globals::parse_uint(l, 0, u64::from(max))
+        .map(|n| u8::try_from(n).unwrap_or(max))
+        .map_err(|e| PrefixError::BadLength(e.to_string()))
 }
 
 impl FromStr for Ipv4Prefix {
@@ -214,6 +218,25 @@ mod tests {
         assert!("2001:db8::/129".parse::<Ipv6Prefix>().is_err());
         assert!("192.0.2.0/24".parse::<Ipv6Prefix>().is_err());
         assert!("10.0.0.0/-1".parse::<Ipv4Prefix>().is_err());
+    }
+
+    /// Spec §1.3: the length is an unsigned integer as Jool's client parses it.
+    #[test]
+    fn parses_the_length_as_jools_client_does() {
+        let e = "192.0.2.0/x".parse::<Ipv4Prefix>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "'x' is not an unsigned integer. (error code 1)"
+        );
+        let e = "192.0.2.0/33".parse::<Ipv4Prefix>().unwrap_err();
+        assert_eq!(e.to_string(), "'33' is out of bounds (0-32).");
+        let e = "2001:db8::/200".parse::<Ipv6Prefix>().unwrap_err();
+        assert_eq!(e.to_string(), "'200' is out of bounds (0-128).");
+        // Trailing garbage is ignored (strtoull); an empty length is the full one (strtok).
+        let p: Ipv4Prefix = "192.0.2.0/24x".parse().unwrap();
+        assert_eq!(p.len, 24);
+        let p: Ipv4Prefix = "192.0.2.0/".parse().unwrap();
+        assert_eq!(p.len, 32);
     }
 
     #[test]
