@@ -38,32 +38,13 @@ pub enum Xlat {
     },
 }
 
-/// What a worker translates a batch of packets with.
+/// The translator of an instance, owned (for planning its plumbing).
 #[derive(Clone)]
 pub enum Translator {
     /// SIIT configuration snapshot.
     Siit(Arc<Siit>),
     /// The NAT64 instance.
     Nat64(Arc<Nat64>),
-}
-
-impl Translator {
-    /// Translates one packet in place; `reply` receives an ICMP error the translator
-    /// originates. `mark` selects the NAT64 pool4 set; `now_ms` is the daemon's clock.
-    pub fn handle(
-        &self,
-        now_ms: u64,
-        host: &mut dyn Host,
-        stats: &mut Stats,
-        mark: u32,
-        pkt: &mut PacketBuf,
-        reply: &mut PacketBuf,
-    ) -> Verdict {
-        match self {
-            Translator::Siit(siit) => siit.handle(host, stats, pkt, reply),
-            Translator::Nat64(nat) => nat.handle(now_ms, host, stats, mark, pkt, reply),
-        }
-    }
 }
 
 /// Counter slots: one per worker thread (plain integers, no sharing on the packet path).
@@ -164,7 +145,26 @@ impl Instance {
         }
     }
 
-    /// What to translate the next batch with.
+    /// Translates one packet in place with the current configuration; `reply` receives an
+    /// ICMP error the translator originates. `mark` selects the NAT64 pool4 set; `now_ms` is
+    /// the daemon's clock. Borrows the translator (no reference count is touched, so workers
+    /// on other CPUs share no written cache line here).
+    pub fn handle(
+        &self,
+        now_ms: u64,
+        host: &mut dyn Host,
+        stats: &mut Stats,
+        mark: u32,
+        pkt: &mut PacketBuf,
+        reply: &mut PacketBuf,
+    ) -> Verdict {
+        match &self.xlat {
+            Xlat::Siit(s) => s.load().handle(host, stats, pkt, reply),
+            Xlat::Nat64 { nat, .. } => nat.handle(now_ms, host, stats, mark, pkt, reply),
+        }
+    }
+
+    /// The translator, owned.
     pub fn translator(&self) -> Translator {
         match &self.xlat {
             Xlat::Siit(s) => Translator::Siit(s.load_full()),

@@ -81,13 +81,12 @@ fn queue_worker(inner: Arc<Inner>, mut queue: NfQueue, tun: Arc<Tun>, lane: usiz
             std::thread::sleep(ERROR_PAUSE);
             continue;
         }
-        let t = inner.inst.translator();
         for (p, bytes) in batch.iter() {
             let accept = match bytes {
                 Some(bytes) => {
                     bufs.0.load(bytes);
                     let from = Source::Queue { mark: p.mark };
-                    inner.translate(&tun, lane, &t, &mut rng, &stats, from, &mut bufs)
+                    inner.translate(&tun, lane, &mut rng, &stats, from, &mut bufs)
                 }
                 // Not received whole (cannot happen with the copy range in use): let it go on.
                 None => true,

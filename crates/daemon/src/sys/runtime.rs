@@ -3,7 +3,7 @@
 //! configuration.
 //!
 //! ```text
-//!   TUN ──recv──► worker: Translator::handle ─┬ Translated      ─► TUN (+ reply)
+//!   TUN ──recv──► worker: Instance::handle ──┬ Translated      ─► TUN (+ reply)
 //!                                            ├ Untranslatable  ─► TUN (hand-back, unchanged)
 //!                                            └ Drop / Stolen   ─► (reply, if any)
 //!   NFQUEUE ──recv──► worker ─┬ Translated ─► TUN, verdict DROP (stolen)
@@ -21,7 +21,7 @@ use super::offload::{offload_of, vnet_of, UnknownGso};
 use super::plan::{plan, Plan};
 use super::policy::{self, Policy};
 use super::snapshot;
-use crate::instance::{lock, Instance, Translator};
+use crate::instance::{lock, Instance};
 use crate::plumbing::Runtime;
 use crate::{clock, log_error, log_warn};
 use arc_swap::ArcSwap;
@@ -226,12 +226,10 @@ impl Inner {
     /// Translates one packet; returns whether it was for the kernel to keep (hand-back /
     /// NF_ACCEPT). Output goes into TUN queue `lane` (modulo the number of queues), so that
     /// several NFQUEUE workers do not all write through the same queue.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn translate(
         &self,
         tun: &Tun,
         lane: usize,
-        t: &Translator,
         rng: &mut u32,
         stats: &Mutex<Stats>,
         from: Source,
@@ -239,18 +237,16 @@ impl Inner {
     ) -> bool {
         let queues = tun.queues();
         match queues.get(lane.checked_rem(queues.len()).unwrap_or(0)) {
-            Some(q) => self.translate_on(q, t, rng, stats, from, &mut bufs.0, &mut bufs.1),
+            Some(q) => self.translate_on(q, rng, stats, from, &mut bufs.0, &mut bufs.1),
             None => true,
         }
     }
 
     /// Translates `pkt` (with its offloads); the translation (with its virtio-net header) and
     /// any ICMP error go into `q`. Returns whether the kernel should keep `pkt` unchanged.
-    #[allow(clippy::too_many_arguments)]
     fn translate_on(
         &self,
         q: &TunQueue,
-        t: &Translator,
         rng: &mut u32,
         stats: &Mutex<Stats>,
         from: Source,
@@ -267,7 +263,7 @@ impl Inner {
             rng,
             queued,
         };
-        let verdict = t.handle(
+        let verdict = self.inst.handle(
             clock::now_ms(),
             &mut host,
             &mut lock(stats),
@@ -327,18 +323,17 @@ fn tun_worker(inner: Arc<Inner>, tun: Arc<Tun>, index: usize) {
                 continue;
             }
         }
-        let t = inner.inst.translator();
         if offload::needs_split(&pkt) {
             let mut i = 0;
             while offload::split(&pkt, i, &mut seg) {
-                if inner.translate_on(q, &t, &mut rng, &stats, Source::Tun, &mut seg, &mut reply) {
+                if inner.translate_on(q, &mut rng, &stats, Source::Tun, &mut seg, &mut reply) {
                     inner.send_on(q, &VnetHdr::NONE, seg.bytes());
                 }
                 i += 1;
             }
             continue;
         }
-        if inner.translate_on(q, &t, &mut rng, &stats, Source::Tun, &mut pkt, &mut reply) {
+        if inner.translate_on(q, &mut rng, &stats, Source::Tun, &mut pkt, &mut reply) {
             inner.send_on(q, &vnet_of(&pkt), pkt.bytes());
         }
     }
