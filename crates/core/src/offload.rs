@@ -92,12 +92,13 @@ pub use split::split;
 
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
+use crate::translate::csum;
 use jool_wire::{checksum, proto};
 
 /// `csum_offset` of a TCP checksum (RFC 9293 §3.1: bytes 16–17 of the header).
-pub const TCP_CSUM_OFFSET: u16 = 16;
+pub const TCP_CSUM_OFFSET: u16 = csum::TCP_CSUM as u16;
 /// `csum_offset` of a UDP checksum (RFC 768: bytes 6–7 of the header).
-pub const UDP_CSUM_OFFSET: u16 = 6;
+pub const UDP_CSUM_OFFSET: u16 = csum::UDP_CSUM as u16;
 /// Largest IPv4 Total Length (RFC 791 §3.1: a 16-bit field).
 pub(crate) const MAX_IPV4_LEN: usize = 0xffff;
 
@@ -211,12 +212,11 @@ pub(crate) fn shape(
         return Shape::Odd;
     }
     let hdr_len = match (l4_proto, c.offset) {
-        (proto::TCP, TCP_CSUM_OFFSET) => match jool_wire::TcpPacket::new_checked(seg) {
-            Ok(tcp) => tcp.header_len(),
-            Err(_) => return Shape::Odd,
-        },
-        (proto::UDP, UDP_CSUM_OFFSET) if seg.len() >= 8 => 8,
-        _ => return Shape::Odd,
+        (proto::TCP, TCP_CSUM_OFFSET) | (proto::UDP, UDP_CSUM_OFFSET) => l4_hdr_len(l4_proto, seg),
+        _ => None,
+    };
+    let Some(hdr_len) = hdr_len else {
+        return Shape::Odd;
     };
     match off.gso {
         Some(g) if l4_proto != proto::TCP || g.kind == GsoKind::Udp || g.size == 0 => Shape::Odd,
@@ -225,6 +225,18 @@ pub(crate) fn shape(
             gso,
             hdr_len,
         }),
+    }
+}
+
+/// Length of the TCP header (options included) or UDP header at the start of `seg`; `None`
+/// for another protocol or a header that does not fit in `seg`.
+pub(crate) fn l4_hdr_len(l4_proto: u8, seg: &[u8]) -> Option<usize> {
+    match l4_proto {
+        proto::TCP => jool_wire::TcpPacket::new_checked(seg)
+            .ok()
+            .map(|t| t.header_len()),
+        proto::UDP if seg.len() >= jool_wire::udp::HEADER_LEN => Some(jool_wire::udp::HEADER_LEN),
+        _ => None,
     }
 }
 

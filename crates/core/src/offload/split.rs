@@ -9,14 +9,12 @@
 //!                                                                FIN/PSH last only, CWR first only
 //! ```
 
-use super::{finish_in_place, locate, L4Loc};
+use super::{finish_in_place, l4_hdr_len, locate, L4Loc};
 use crate::packet::PacketBuf;
-use jool_wire::{checksum, proto, Ipv4Packet, Ipv6Packet, TcpPacket};
+use jool_wire::tcp::{FLAG_FIN, FLAG_PSH};
+use jool_wire::{proto, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
 
-/// TCP flags byte (RFC 9293 §3.1, RFC 3168 §6.1 for CWR).
-const TCP_FLAGS: usize = 13;
-const FIN: u8 = 0x01;
-const PSH: u8 = 0x08;
+/// TCP CWR flag (RFC 3168 §6.1).
 const CWR: u8 = 0x80;
 
 /// How a super-packet is cut.
@@ -74,38 +72,36 @@ pub fn split(pkt: &PacketBuf, index: usize, out: &mut PacketBuf) -> bool {
     out.set_len(len);
     let o = out.bytes_mut();
     fix_ip(o, cut.loc.v6, index, len);
-    let l4 = cut.loc.off;
+    let (ip, l4) = o.split_at_mut(cut.loc.off);
     if cut.tcp {
-        let seq = u32::from_be_bytes([o[l4 + 4], o[l4 + 5], o[l4 + 6], o[l4 + 7]]);
-        let seq = seq.wrapping_add(first as u32);
-        o[l4 + 4..l4 + 8].copy_from_slice(&seq.to_be_bytes());
+        let mut tcp = TcpPacket::new_unchecked(&mut *l4);
+        tcp.set_seq_number(tcp.seq_number().wrapping_add(first as u32));
+        let mut flags = tcp.flags();
         if index + 1 != cut.count() {
-            o[l4 + TCP_FLAGS] &= !(FIN | PSH);
+            flags &= !(FLAG_FIN | FLAG_PSH);
         }
         if index != 0 {
-            o[l4 + TCP_FLAGS] &= !CWR;
+            flags &= !CWR;
         }
+        tcp.set_flags(flags);
     } else {
-        o[l4 + 4..l4 + 6].copy_from_slice(&((len - l4) as u16).to_be_bytes());
+        let udp_len = l4.len() as u16;
+        UdpPacket::new_unchecked(&mut *l4).set_len(udp_len);
     }
-    fill_l4(o, cut.loc, cut.tcp);
+    fill_l4(ip, l4, cut.loc.v6, cut.tcp);
     true
 }
 
 /// How to cut `b`, if it is a TCP or UDP super-packet whose headers parse.
 fn plan(b: &[u8], loc: L4Loc, size: usize) -> Option<Cut> {
     let seg = b.get(loc.off..loc.end)?;
-    let (l4_hdr, tcp) = match loc.proto {
-        proto::TCP => (TcpPacket::new_checked(seg).ok()?.header_len(), true),
-        proto::UDP if seg.len() >= 8 => (8, false),
-        _ => return None,
-    };
+    let l4_hdr = l4_hdr_len(loc.proto, seg)?;
     Some(Cut {
         loc,
         hdr: loc.off + l4_hdr,
         payload: seg.len() - l4_hdr,
         size,
-        tcp,
+        tcp: loc.proto == proto::TCP,
     })
 }
 
@@ -132,22 +128,22 @@ fn fix_ip(o: &mut [u8], v6: bool, index: usize, len: usize) {
     }
 }
 
-/// Computes the transport checksum of a segment from scratch (RFC 9293 §3.1, RFC 768, RFC 8200
-/// §8.1), ignoring what the field held.
-fn fill_l4(o: &mut [u8], loc: L4Loc, tcp: bool) {
-    let l4 = loc.off;
-    let at = l4 + if tcp { 16 } else { 6 };
-    o[at..at + 2].copy_from_slice(&[0, 0]);
-    let l4_len = (o.len() - l4) as u32;
-    let pseudo = if loc.v6 {
-        let ip = Ipv6Packet::new_unchecked(&*o);
-        checksum::pseudo_v6(ip.src_addr(), ip.dst_addr(), loc.proto, l4_len)
+/// Computes the transport checksum of a segment (`l4`, after the IP header(s) `ip`) from
+/// scratch (RFC 9293 §3.1, RFC 768, RFC 8200 §8.1), ignoring what the field held.
+fn fill_l4(ip: &[u8], l4: &mut [u8], v6: bool, tcp: bool) {
+    if v6 {
+        let ip = Ipv6Packet::new_unchecked(ip);
+        let (s, d) = (ip.src_addr(), ip.dst_addr());
+        match tcp {
+            true => TcpPacket::new_unchecked(l4).fill_checksum_v6(s, d),
+            false => UdpPacket::new_unchecked(l4).fill_checksum_v6(s, d),
+        }
     } else {
-        let ip = Ipv4Packet::new_unchecked(&*o);
-        checksum::pseudo_v4(ip.src_addr(), ip.dst_addr(), loc.proto, l4_len)
-    };
-    let c = checksum::finish(checksum::combine(pseudo, checksum::sum(&o[l4..])));
-    // RFC 768: a computed zero is sent as all ones (a UDP zero means "no checksum").
-    let c = if !tcp && c == 0 { 0xffff } else { c };
-    o[at..at + 2].copy_from_slice(&c.to_be_bytes());
+        let ip = Ipv4Packet::new_unchecked(ip);
+        let (s, d) = (ip.src_addr(), ip.dst_addr());
+        match tcp {
+            true => TcpPacket::new_unchecked(l4).fill_checksum_v4(s, d),
+            false => UdpPacket::new_unchecked(l4).fill_checksum_v4(s, d),
+        }
+    }
 }
