@@ -13,7 +13,7 @@
 
 use crate::nat64::tuple::{Taddr4, Taddr6};
 use crate::translate::{be16, csum, put16};
-use jool_wire::checksum;
+use jool_wire::{checksum, proto};
 use std::net::Ipv6Addr;
 
 /// RFC 6146 §3.6.1: the outgoing tuple of an IPv6 packet, as the 6→4 translator uses it.
@@ -62,6 +62,27 @@ pub enum Mode46 {
     },
     /// Stateful NAT64: the outgoing tuple.
     Nat64(Out46),
+}
+
+/// NAT64, ICMP errors: rewrites the ports (or the Echo identifier, for `icmp_proto`) of the
+/// quoted inner transport header at `il4` of `q` to `ports`, folding the change into its
+/// checksum (a UDP checksum of zero stays zero: there is nothing to update).
+pub(crate) fn rewrite_inner(
+    q: &mut [u8],
+    il4: usize,
+    l4_proto: u8,
+    icmp_proto: u8,
+    ports: (u16, u16),
+) {
+    match l4_proto {
+        proto::TCP => rewrite_ports(q, il4, csum::TCP_CSUM, ports, true),
+        proto::UDP => {
+            let fix = be16(q, il4 + csum::UDP_CSUM) != 0;
+            rewrite_ports(q, il4, csum::UDP_CSUM, ports, fix);
+        }
+        p if p == icmp_proto => rewrite_echo_id(q, il4, ports.0),
+        _ => {}
+    }
 }
 
 /// Rewrites the source and destination ports of a TCP/UDP header at `l4` to `new`,

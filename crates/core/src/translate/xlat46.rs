@@ -12,9 +12,9 @@ use crate::offload::{self, Carried, Gso, Offload, Shape};
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
 use crate::translate::addr_xlat::{addrs_4to6, Role};
-use crate::translate::outgoing::{rewrite_echo_id, rewrite_ports, Mode46, Out46};
+use crate::translate::outgoing::{rewrite_echo_id, rewrite_inner, rewrite_ports, Mode46, Out46};
 use crate::translate::rfc4884::{self, ExtMode};
-use crate::translate::{be16, csum, drop, drop_icmp, err4, icmp46, put16, put32, IcmpErr, Step};
+use crate::translate::{csum, drop, drop_icmp, err4, icmp46, put16, put32, IcmpErr, Step};
 use crate::translate::{IPV6_MIN_MTU, MAX_ICMP6_ERROR};
 use jool_wire::ipv4::unexpired_source_route;
 use jool_wire::{checksum, proto, Icmpv4Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
@@ -546,15 +546,7 @@ fn apply_error(cfg: &SiitConfig, pkt: &mut PacketBuf, p: &Plan, e: &ErrorPlan) -
     let first = i.frag.is_none_or(|f| f.offset == 0);
     if let (true, Some(ports), Some(q)) = (first, e.inner_ports, b.get_mut(..end)) {
         // NAT64: the inner ports / identifier, as far as they were quoted.
-        match i.protocol {
-            proto::TCP => rewrite_ports(q, il4, csum::TCP_CSUM, ports, true),
-            proto::UDP => {
-                let fix = be16(q, il4 + csum::UDP_CSUM) != 0;
-                rewrite_ports(q, il4, csum::UDP_CSUM, ports, fix);
-            }
-            proto::ICMP => rewrite_echo_id(q, il4, ports.0),
-            _ => {}
-        }
+        rewrite_inner(q, il4, i.protocol, proto::ICMP, ports);
     }
     if first {
         // The inner transport header, as far as it was quoted.

@@ -9,9 +9,9 @@ use crate::offload::{self, Carried, Offload, Shape, MAX_IPV4_LEN};
 use crate::packet::PacketBuf;
 use crate::stats::Jstat;
 use crate::translate::addr_xlat::{addrs_6to4, Addrs64, Role};
-use crate::translate::outgoing::{rewrite_echo_id, rewrite_ports, Mode64, Out64};
+use crate::translate::outgoing::{rewrite_echo_id, rewrite_inner, rewrite_ports, Mode64, Out64};
 use crate::translate::rfc4884::{self, ExtMode};
-use crate::translate::{be16, csum, drop, drop_icmp, err6, icmp64, put16, put32, IcmpErr, Step};
+use crate::translate::{csum, drop, drop_icmp, err6, icmp64, put16, put32, IcmpErr, Step};
 use crate::translate::{DF_THRESHOLD, IPV6_MIN_MTU, MAX_ICMP4_ERROR};
 use jool_wire::ipv6::{walk_chain, FragmentInfo};
 use jool_wire::{checksum, proto, Icmpv6Packet, Ipv4Packet, Ipv6Packet, TcpPacket, UdpPacket};
@@ -499,15 +499,7 @@ fn apply_error(
     let b = pkt.bytes_mut();
     if let (true, Some(ports), Some(q)) = (first, e.inner_ports, b.get_mut(..end)) {
         // NAT64: the inner ports / identifier, as far as they were quoted.
-        match i.l4_proto {
-            proto::TCP => rewrite_ports(q, il4, csum::TCP_CSUM, ports, true),
-            proto::UDP => {
-                let fix = be16(q, il4 + csum::UDP_CSUM) != 0;
-                rewrite_ports(q, il4, csum::UDP_CSUM, ports, fix);
-            }
-            proto::ICMPV6 => rewrite_echo_id(q, il4, ports.0),
-            _ => {}
-        }
+        rewrite_inner(q, il4, i.l4_proto, proto::ICMPV6, ports);
     }
     if first {
         // The inner transport header, as far as it was quoted.
