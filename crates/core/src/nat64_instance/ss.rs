@@ -17,7 +17,7 @@ use crate::host::Host;
 use crate::nat64::ss::{
     self, AdCursor, Imported, Pushed, SsConfig, SsQueue, SsSession, SsWireError, ATTR_LEN,
 };
-use crate::nat64::{SessionView, TcpState};
+use crate::nat64::SessionView;
 use crate::stats::{Jstat, Stats};
 
 /// The queue and what goes with it.
@@ -88,15 +88,8 @@ impl Nat64 {
         let Some(s) = s.filter(|s| s.has_session) else {
             return;
         };
-        let session = SsSession {
-            proto: s.proto,
-            src6: s.src6,
-            src4: s.src4,
-            dst4: s.dst4,
-            remaining_ms: 0,
-            state: s.state.unwrap_or(TcpState::Established),
-            timer: s.timer,
-        };
+        // The remaining time is set when the session leaves the queue.
+        let session = SsSession::from_view(s, 0);
         let expires = s.expires_at(&live.params.timeouts);
         let pushed = lock(&self.ss).queue.push(now, session, expires);
         if pushed == (Pushed::Dropped { warn: true }) {

@@ -11,7 +11,7 @@ pub const MAX_BATCH: usize = 64;
 
 /// Room for one message of a queued packet: the whole packet (at most 64 KiB, the copy range)
 /// plus the netlink headers and attributes.
-const SLOT: usize = 65536 + 4096;
+const SLOT: usize = super::RECV_BUF_LEN;
 
 /// Packets received by [`NfQueue::recv_batch`](super::NfQueue::recv_batch), in the order the
 /// kernel queued them (increasing ids). Holds up to its capacity; each packet has a slot of
@@ -20,8 +20,8 @@ pub struct RecvBatch {
     buf: Vec<u8>,
     /// Received length of each slot (beyond the slot: truncated).
     lens: Vec<usize>,
+    /// A packet whose message did not fit in its slot has an empty payload range.
     packets: Vec<QueuedPacket>,
-    truncated: Vec<bool>,
 }
 
 impl std::fmt::Debug for RecvBatch {
@@ -41,7 +41,6 @@ impl RecvBatch {
             buf: vec![0; capacity * SLOT],
             lens: vec![0; capacity],
             packets: Vec::with_capacity(capacity),
-            truncated: Vec::with_capacity(capacity),
         }
     }
 
@@ -60,7 +59,8 @@ impl RecvBatch {
         self.packets.is_empty()
     }
 
-    /// The packets, in the order received.
+    /// The packets, in the order received (one whose message did not fit in its slot has an
+    /// empty payload range).
     pub fn packets(&self) -> &[QueuedPacket] {
         &self.packets
     }
@@ -68,8 +68,8 @@ impl RecvBatch {
     /// Each packet with its IP bytes (`None`: the message did not fit or carried no payload;
     /// give it a verdict all the same).
     pub fn iter(&self) -> impl Iterator<Item = (&QueuedPacket, Option<&[u8]>)> {
-        self.packets.iter().zip(&self.truncated).map(|(p, &cut)| {
-            let bytes = match cut || p.payload.is_empty() {
+        self.packets.iter().map(|p| {
+            let bytes = match p.payload.is_empty() {
                 true => None,
                 false => self.buf.get(p.payload.clone()),
             };
@@ -79,7 +79,6 @@ impl RecvBatch {
 
     pub(super) fn clear(&mut self) {
         self.packets.clear();
-        self.truncated.clear();
     }
 
     /// Receives up to `capacity` datagrams without blocking (one `recvmmsg`) and parses the
@@ -93,9 +92,11 @@ impl RecvBatch {
             let Some(slot) = self.buf.get(base..base + SLOT) else {
                 break;
             };
-            if let Some(p) = parse_packet(slot, len, base) {
+            if let Some(mut p) = parse_packet(slot, len, base) {
+                if len > SLOT {
+                    p.payload = 0..0;
+                }
                 self.packets.push(p);
-                self.truncated.push(len > SLOT);
             }
         }
         Ok(n)

@@ -72,11 +72,6 @@ impl Log {
         Log { syslog }
     }
 
-    /// Does this go to syslog?
-    pub fn is_syslog(&self) -> bool {
-        self.syslog.is_some()
-    }
-
     /// One line at `severity`.
     pub fn line(&self, severity: u8, msg: &str) {
         if let Some(s) = &self.syslog {

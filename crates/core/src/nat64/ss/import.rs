@@ -2,7 +2,7 @@
 //! BIB/session tables (spec §8 "Received sessions"), and an advertisement walks the tables
 //! a batch at a time.
 
-use super::wire::{SsSession, ATTR_LEN};
+use super::wire::SsSession;
 use crate::addr::rfc6052;
 use crate::nat64::db::{lock, Nat64Db};
 use crate::nat64::session::BibEntry;
@@ -126,7 +126,6 @@ impl Nat64Db {
         out: &mut Vec<u8>,
     ) -> (usize, bool) {
         let mut n = 0;
-        let mut attr = [0u8; ATTR_LEN];
         while let Some(shard) = self.shards.get(cur.shard) {
             let tab = lock(shard);
             let end = tab.session_slot_end();
@@ -139,18 +138,8 @@ impl Nat64Db {
                 let Some(v) = tab.view(x, &self.pool6) else {
                     continue;
                 };
-                let remaining = v.remaining(now, timeouts);
-                SsSession {
-                    proto: v.proto,
-                    src6: v.src6,
-                    src4: v.src4,
-                    dst4: v.dst4,
-                    remaining_ms: u32::try_from(remaining).unwrap_or(u32::MAX),
-                    state: v.state.unwrap_or(TcpState::Established),
-                    timer: v.timer,
-                }
-                .encode(&mut attr);
-                out.extend_from_slice(&attr);
+                let remaining = u32::try_from(v.remaining(now, timeouts)).unwrap_or(u32::MAX);
+                SsSession::from_view(&v, remaining).encode_into(out);
                 n += 1;
             }
             cur.shard += 1;

@@ -11,7 +11,7 @@
 
 use std::collections::VecDeque;
 
-use super::wire::{SsSession, ATTR_LEN};
+use super::wire::SsSession;
 use crate::globals::Globals;
 use crate::stats::{Jstat, Stats};
 
@@ -275,11 +275,9 @@ impl SsQueue {
     /// as of `now`); returns how many.
     pub fn take(&mut self, now: u64, room: usize, out: &mut Vec<u8>) -> usize {
         let n = room.min(self.ring.len());
-        let mut attr = [0u8; ATTR_LEN];
         for (mut s, expires) in self.ring.drain(..n) {
             s.remaining_ms = u32::try_from(expires.saturating_sub(now)).unwrap_or(u32::MAX);
-            s.encode(&mut attr);
-            out.extend_from_slice(&attr);
+            s.encode_into(out);
         }
         n
     }

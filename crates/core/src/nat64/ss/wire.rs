@@ -17,6 +17,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::nat64::session::SessionView;
 use crate::nat64::tcp::TcpState;
 use crate::nat64::timer::TimerClass;
 use crate::nat64::tuple::{L4Proto, Taddr4, Taddr6};
@@ -94,6 +95,20 @@ fn timer_of(proto: L4Proto, v: u8) -> Result<TimerClass, SsWireError> {
 }
 
 impl SsSession {
+    /// The session `v` shows, with `remaining_ms` left (UDP and ICMP sessions, which have no
+    /// TCP state, travel as ESTABLISHED).
+    pub fn from_view(v: &SessionView, remaining_ms: u32) -> SsSession {
+        SsSession {
+            proto: v.proto,
+            src6: v.src6,
+            src4: v.src4,
+            dst4: v.dst4,
+            remaining_ms,
+            state: v.state.unwrap_or(TcpState::Established),
+            timer: v.timer,
+        }
+    }
+
     /// Writes the 40-byte attribute into `out`.
     pub fn encode(&self, out: &mut [u8; ATTR_LEN]) {
         out[0..2].copy_from_slice(&(ATTR_LEN as u16).to_ne_bytes());
