@@ -15,7 +15,7 @@ use crate::proto::{Request, Response, MAX_SS_FRAME};
 use crate::transport::{self, TransportError, NETNS_PATH};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
@@ -29,12 +29,7 @@ pub fn write_frame<T: Serialize>(stream: &UnixStream, value: &T) -> io::Result<(
             body.len()
         )));
     }
-    let mut frame = Vec::with_capacity(4 + body.len());
-    frame.extend_from_slice(&(body.len() as u32).to_be_bytes());
-    frame.extend_from_slice(&body);
-    let mut w = stream;
-    w.write_all(&frame)?;
-    w.flush()
+    transport::write_frame_bytes(stream, &body)
 }
 
 /// Why a frame could not be read from a stream.

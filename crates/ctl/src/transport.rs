@@ -274,9 +274,14 @@ pub fn write_response(stream: &UnixStream, resp: &Response) -> io::Result<()> {
         };
         body = serde_json::to_vec(&err).map_err(io::Error::other)?;
     }
+    write_frame_bytes(stream, &body)
+}
+
+/// Writes `body` as one frame: its length (u32, big-endian), then the bytes.
+pub(crate) fn write_frame_bytes(stream: &UnixStream, body: &[u8]) -> io::Result<()> {
     let mut w = stream;
     w.write_all(&frame_len(body.len())?.to_be_bytes())?;
-    w.write_all(&body)?;
+    w.write_all(body)?;
     w.flush()
 }
 
